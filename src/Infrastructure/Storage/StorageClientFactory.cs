@@ -1,0 +1,37 @@
+using Azure.Core;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
+
+namespace Thoras.Infrastructure.Storage;
+
+/// <summary>
+/// Builds the storage clients from <see cref="StorageOptions"/>: a connection string locally (Azurite),
+/// service URIs with the managed identity in Azure, where shared keys are turned off.
+/// </summary>
+public static class StorageClientFactory
+{
+    public static TableServiceClient CreateTableService(StorageOptions options) =>
+        options switch
+        {
+            { ConnectionString: { Length: > 0 } cs } => new TableServiceClient(cs),
+            { TableServiceUri: { } uri } => new TableServiceClient(uri, Credential(options)),
+            _ => throw new InvalidOperationException(NotConfigured("TableServiceUri")),
+        };
+
+    public static BlobServiceClient CreateBlobService(StorageOptions options) =>
+        options switch
+        {
+            { ConnectionString: { Length: > 0 } cs } => new BlobServiceClient(cs),
+            { BlobServiceUri: { } uri } => new BlobServiceClient(uri, Credential(options)),
+            _ => throw new InvalidOperationException(NotConfigured("BlobServiceUri")),
+        };
+
+    private static TokenCredential Credential(StorageOptions options) =>
+        string.IsNullOrEmpty(options.ManagedIdentityClientId)
+            ? new DefaultAzureCredential()
+            : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(options.ManagedIdentityClientId));
+
+    private static string NotConfigured(string uriSetting) =>
+        $"Storage is not configured: set Storage__ConnectionString (or AzureWebJobsStorage) for a key-based account or Azurite, or Storage__{uriSetting} for identity-based access.";
+}
