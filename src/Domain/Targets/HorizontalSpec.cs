@@ -29,5 +29,6 @@ public sealed record HorizontalSpec
     public ScalingBehavior? ScalingBehavior { get; init; }
 
     /// <summary>The smallest change, in percent of the current floor, worth applying.</summary>
+    [JsonIgnore]
     public double EffectiveThresholdPercentage => ScalingBehavior?.ThresholdPercentage ?? TargetDefaults.HorizontalThresholdPercentage;
 }

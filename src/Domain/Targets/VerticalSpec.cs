@@ -35,9 +35,11 @@ public sealed record VerticalSpec
         ?? Containers?.FirstOrDefault(c => c.Name == ContainerPolicy.AnyContainer);
 
     /// <summary>The update mode in effect.</summary>
+    [JsonIgnore]
     public UpdateMode EffectiveUpdateMode => UpdatePolicy?.UpdateMode ?? TargetDefaults.UpdateMode;
 
     /// <summary>The smallest change, in percent of the current request, worth applying.</summary>
+    [JsonIgnore]
     public double EffectiveThresholdPercentage => ScalingBehavior?.ThresholdPercentage ?? TargetDefaults.VerticalThresholdPercentage;
 }
 

@@ -23,11 +23,11 @@ public abstract class WireEnumConverter<TEnum> : JsonConverter<TEnum>
     public override TEnum Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (reader.TokenType != JsonTokenType.String)
-            throw new JsonException($"{What} must be a string: one of {Allowed}");
+            throw new JsonException($"{What} must be a string: {Allowed}");
         var text = reader.GetString();
         return TryParse(text, out var value)
             ? value
-            : throw new JsonException($"'{text}' is not a valid {What}; use one of {Allowed}");
+            : throw new JsonException($"'{text}' is not a valid {What}; use {Allowed}");
     }
 
     public override void Write(Utf8JsonWriter writer, TEnum value, JsonSerializerOptions options) =>
