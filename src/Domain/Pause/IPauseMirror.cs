@@ -9,11 +9,21 @@ public interface IPauseMirror
     /// <summary>Reads the mirror. A missing mirror reads as not paused. Throws when it cannot be read.</summary>
     Task<MirrorObservation> ReadAsync(CancellationToken cancellationToken);
 
+    /// <summary>Writes <paramref name="state"/> to the mirror, creating it when missing; see <see cref="MirrorWriteMode"/> for when it skips.</summary>
+    Task WriteAsync(PauseState state, MirrorWriteMode mode, CancellationToken cancellationToken);
+}
+
+/// <summary>How a mirror write treats what the mirror already shows.</summary>
+public enum MirrorWriteMode
+{
     /// <summary>
-    /// Writes <paramref name="state"/> to the mirror, creating it when missing. Skips the write when the mirror
-    /// already shows this or a later revision, so concurrent write-throughs cannot roll it back.
+    /// After a change: skips when the mirror already shows this or a later revision (so concurrent write-throughs
+    /// cannot roll it back), and when it holds a direct edit not yet adopted (so the edit is not lost).
     /// </summary>
-    Task WriteAsync(PauseState state, CancellationToken cancellationToken);
+    WriteThrough,
+
+    /// <summary>From the sync step, after adopting any edit: writes unless the mirror shows exactly this state.</summary>
+    Reconcile,
 }
 
 /// <summary>What the mirror shows.</summary>

@@ -77,7 +77,7 @@ public sealed class PauseService(
             var adopted = await store.UpdateAsync(s => s.AdoptConfigMap(observation.ScalingPaused, now), cancellationToken);
 
             // Written back even when nothing changed, e.g. "false" while a window still holds: the mirror must show the truth.
-            await mirror.WriteAsync(adopted.After, cancellationToken);
+            await mirror.WriteAsync(adopted.After, MirrorWriteMode.Reconcile, cancellationToken);
             await TriggerReconcileIfResumedAsync(adopted, cancellationToken);
             return new MirrorSync(observation, adopted, Rewritten: true);
         }
@@ -88,7 +88,7 @@ public sealed class PauseService(
             return new MirrorSync(observation, PauseTransition.Unchanged(state), Rewritten: false);
         }
 
-        await mirror.WriteAsync(state, cancellationToken);
+        await mirror.WriteAsync(state, MirrorWriteMode.Reconcile, cancellationToken);
         return new MirrorSync(observation, PauseTransition.Unchanged(state), Rewritten: true);
     }
 
@@ -101,10 +101,19 @@ public sealed class PauseService(
         return [.. all.Select(w => WindowStatus.Of(w, state, now))];
     }
 
+    /// <summary>The most windows that may exist, which keeps every sync tick's evaluation small.</summary>
+    public const int MaxWindows = 100;
+
     /// <summary>Stores a new window (audited) and, if it is active now, lets it pause at once. Null when its id is taken.</summary>
+    /// <exception cref="InvalidMaintenanceWindowException"><see cref="MaxWindows"/> windows exist already.</exception>
     public async Task<WindowStatus?> CreateWindowAsync(MaintenanceWindow window, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(window);
+        if ((await windows.ListAsync(cancellationToken)).Count >= MaxWindows)
+        {
+            throw new InvalidMaintenanceWindowException("window", $"At most {MaxWindows} maintenance windows may exist; delete one first.");
+        }
+
         var record = new AuditRecord(
             time.GetUtcNow(), window.CreatedBy, "window-create", PauseTransition.Subject, window.Reason, null,
             $"window:{window.Id} cron '{window.Cron}' for {WindowDuration.Format(window.Duration)} in {window.TimeZone}, {(window.Enabled ? "enabled" : "disabled")}");
@@ -143,7 +152,7 @@ public sealed class PauseService(
         string? mirrorError = null;
         try
         {
-            await mirror.WriteAsync(transition.After, cancellationToken);
+            await mirror.WriteAsync(transition.After, MirrorWriteMode.WriteThrough, cancellationToken);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {

@@ -37,7 +37,7 @@ public sealed class PauseServiceTests
         var outcome = await Service().PauseAsync("alice", "freeze", CancellationToken.None);
 
         Assert.True(outcome.Transition.Changed);
-        _mirror.Verify(m => m.WriteAsync(It.Is<PauseState>(s => s.IsPaused && s.Revision == 1), It.IsAny<CancellationToken>()), Times.Once);
+        _mirror.Verify(m => m.WriteAsync(It.Is<PauseState>(s => s.IsPaused && s.Revision == 1), MirrorWriteMode.WriteThrough, It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public sealed class PauseServiceTests
         var outcome = await Service().PauseAsync("alice", "freeze", CancellationToken.None);
 
         Assert.False(outcome.Transition.Changed);
-        _mirror.Verify(m => m.WriteAsync(It.IsAny<PauseState>(), It.IsAny<CancellationToken>()), Times.Never);
+        _mirror.Verify(m => m.WriteAsync(It.IsAny<PauseState>(), It.IsAny<MirrorWriteMode>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class PauseServiceTests
     public async Task ResumeAsync_MirrorWriteFails_ChangeStaysAndErrorIsReported()
     {
         _state = new PauseStateBuilder().WithManual().Build();
-        _mirror.Setup(m => m.WriteAsync(It.IsAny<PauseState>(), It.IsAny<CancellationToken>())).ThrowsAsync(new HttpRequestException("api server down"));
+        _mirror.Setup(m => m.WriteAsync(It.IsAny<PauseState>(), It.IsAny<MirrorWriteMode>(), It.IsAny<CancellationToken>())).ThrowsAsync(new HttpRequestException("api server down"));
 
         var outcome = await Service().ResumeAsync("alice", null, force: false, CancellationToken.None);
 
@@ -116,7 +116,7 @@ public sealed class PauseServiceTests
 
         var holder = _state.Holders[PauseHolder.ConfigMap];
         Assert.Equal("configmap", holder.Actor);
-        _mirror.Verify(m => m.WriteAsync(_state, It.IsAny<CancellationToken>()), Times.Once);
+        _mirror.Verify(m => m.WriteAsync(_state, MirrorWriteMode.Reconcile, It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
@@ -141,7 +141,7 @@ public sealed class PauseServiceTests
         var sync = await Service().SyncMirrorAsync(CancellationToken.None);
 
         Assert.False(sync.Adopted.Changed);
-        _mirror.Verify(m => m.WriteAsync(It.Is<PauseState>(s => s.IsPaused), It.IsAny<CancellationToken>()), Times.Once);
+        _mirror.Verify(m => m.WriteAsync(It.Is<PauseState>(s => s.IsPaused), MirrorWriteMode.Reconcile, It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
@@ -153,7 +153,7 @@ public sealed class PauseServiceTests
         var sync = await Service().SyncMirrorAsync(CancellationToken.None);
 
         Assert.False(sync.Rewritten);
-        _mirror.Verify(m => m.WriteAsync(It.IsAny<PauseState>(), It.IsAny<CancellationToken>()), Times.Never);
+        _mirror.Verify(m => m.WriteAsync(It.IsAny<PauseState>(), It.IsAny<MirrorWriteMode>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]
@@ -165,7 +165,7 @@ public sealed class PauseServiceTests
 
         Assert.True(sync.Rewritten);
         Assert.False(_state.IsPaused);
-        _mirror.Verify(m => m.WriteAsync(PauseState.Running, It.IsAny<CancellationToken>()), Times.Once);
+        _mirror.Verify(m => m.WriteAsync(PauseState.Running, MirrorWriteMode.Reconcile, It.IsAny<CancellationToken>()), Times.Once);
     }
 
     [Fact]
