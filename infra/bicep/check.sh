@@ -41,6 +41,12 @@ if [ "$lint_rc" -ne 0 ] || grep -Eq ': (Warning|Error) ' "$OUT/lint.log"; then
 fi
 pass "bicep lint (no warnings)"
 
+# The example parameters file names only parameters main.bicep declares.
+for parameter in $(grep -oE '^    "[A-Za-z0-9]+": \{' "$HERE/main.parameters.json" | sed -E 's/^ *"([^"]+)".*/\1/'); do
+  grep -Eq "^param ${parameter} " "$HERE/main.bicep" || fail "main.parameters.json sets '$parameter', which main.bicep does not declare"
+done
+pass "main.parameters.json matches main.bicep"
+
 ARM="$OUT/main.json"
 [ -s "$ARM" ] || fail "no compiled template at $ARM"
 

@@ -195,7 +195,7 @@ module functionApp 'modules/function-app.bicep' = {
     location: location
     tags: union(allTags, { 'azd-service-name': 'functions' })
     identityId: identity.outputs.id
-    deploymentContainerUrl: '${storage.outputs.blobEndpoint}${deploymentContainerName}'
+    deploymentContainerUrl: storage.outputs.deploymentContainerUrl
     httpAlwaysReadyInstances: httpAlwaysReadyInstances
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
