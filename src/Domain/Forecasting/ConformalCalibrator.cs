@@ -76,22 +76,23 @@ public sealed class ConformalCalibrator
         var sorted = scores.ToArray();
         if (rank > n)
         {
-            // Asked for more confidence than the sample supports: go past the worst score seen.
-            return sorted.Max() + (0.5 * Math.Abs(sorted.Max()));
+            // Asked for more confidence than the sample supports: the worst score seen is the best estimate.
+            return sorted.Max();
         }
 
         return Select(sorted, Math.Max(1, rank) - 1);
     }
 
     /// <summary>
-    /// The calibrated upper bound for the intervals starting at block <paramref name="fromIndex"/>; remembers it so
-    /// the next <paramref name="intervalBlocks"/> observed blocks are scored against it.
+    /// The calibrated upper bound, at most <paramref name="cap"/>, for the intervals starting at block
+    /// <paramref name="fromIndex"/>; remembers it so the next <paramref name="intervalBlocks"/> observed blocks are
+    /// scored against the prediction and counted as misses against the bound.
     /// </summary>
-    public double Bound(PeakPrediction prediction, int fromIndex, int intervalBlocks)
+    public double Bound(PeakPrediction prediction, int fromIndex, int intervalBlocks, double cap = double.PositiveInfinity)
     {
-        var threshold = Threshold();
-        pending = new Decision(prediction, fromIndex, fromIndex + intervalBlocks, threshold);
-        return prediction.At(threshold);
+        var bound = Math.Min(prediction.At(Threshold()), cap);
+        pending = new Decision(prediction, fromIndex, fromIndex + intervalBlocks, bound);
+        return bound;
     }
 
     /// <summary>Scores the usage of block <paramref name="index"/> if a bound was in force for it.</summary>
@@ -103,7 +104,7 @@ public sealed class ConformalCalibrator
         }
 
         var score = decision.Prediction.Score(used);
-        var missed = score > decision.Threshold ? 1.0 : 0.0;
+        var missed = used > decision.Bound ? 1.0 : 0.0;
         AdaptiveRisk = Math.Clamp(AdaptiveRisk + (adaptationRate * (riskTarget - missed)), riskTarget / 20, Math.Min(0.5, riskTarget * 5));
         Add(score);
     }
@@ -162,5 +163,5 @@ public sealed class ConformalCalibrator
         return values[k];
     }
 
-    private readonly record struct Decision(PeakPrediction Prediction, int From, int To, double Threshold);
+    private readonly record struct Decision(PeakPrediction Prediction, int From, int To, double Bound);
 }

@@ -113,6 +113,19 @@ public sealed class PeakPredictor
         return holdout;
     }
 
+    /// <summary>The highest block peak within the training window.</summary>
+    public double RecentPeak()
+    {
+        var windowBlocks = (int)(settings.TrainingWindow / settings.Block);
+        var peak = 0.0;
+        for (var i = Math.Max(0, blocks.Count - windowBlocks); i < blocks.Count; i++)
+        {
+            peak = Math.Max(peak, blocks[i].Max);
+        }
+
+        return peak;
+    }
+
     /// <summary>Predicts the peak over the horizon starting at the next, unseen block.</summary>
     public PeakPrediction Predict()
     {

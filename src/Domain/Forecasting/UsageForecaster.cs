@@ -16,6 +16,12 @@ namespace Thoras.Domain.Forecasting;
 /// </example>
 public sealed class UsageForecaster
 {
+    /// <summary>
+    /// The bound never exceeds the training window's peak by more than this factor: on spiky series a wide log-space
+    /// margin would otherwise ask for far more than was ever used.
+    /// </summary>
+    public const double PeakCapFactor = 1.2;
+
     private const int StateVersion = 1;
     private readonly ForecastSettings settings;
     private readonly PeakPredictor predictor;
@@ -93,8 +99,9 @@ public sealed class UsageForecaster
 
         var prediction = predictor.Predict();
         var buffer = 1 + (settings.BufferPercentage / 100);
+        var cap = predictor.RecentPeak() * PeakCapFactor;
         return calibrators
-            .Select(c => new Forecast(at, true, prediction.Peak, c.Bound(prediction, predictor.Blocks.Count, settings.IntervalBlocks) * buffer))
+            .Select(c => new Forecast(at, true, prediction.Peak, c.Bound(prediction, predictor.Blocks.Count, settings.IntervalBlocks, cap) * buffer))
             .ToArray();
     }
 
