@@ -53,6 +53,12 @@ internal sealed class ApiHandler
         {
             // The client went away (a watch ended); nothing to answer.
         }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException or ArgumentException)
+        {
+            // Objects of the wrong shape (a string where an object belongs) surface as these; the caller sent bad input.
+            logger.LogDebug(e, "{Method} {Path} rejected as malformed", request.Method, path);
+            await WriteAsync(context, 400, ApiError.BadRequest($"the request could not be processed: {e.Message}").ToStatus());
+        }
     }
 
     private async Task<(int Code, JsonNode Body)?> RouteAsync(HttpContext context, string path)

@@ -162,7 +162,7 @@ internal sealed class ObjectStore
                 if (metadata["namespace"] is null)
                     metadata.Remove("namespace");
                 if (!JsonNode.DeepEquals(Spec(current), Spec(next)))
-                    metadata["generation"] = (currentMetadata["generation"]?.GetValue<long>() ?? 1) + 1;
+                    metadata["generation"] = (JsonNumbers.Long(currentMetadata["generation"]) ?? 1) + 1;
             }
 
             JsonPaths.Metadata(next)["resourceVersion"] = currentMetadata["resourceVersion"]?.DeepClone();

@@ -111,7 +111,7 @@ internal sealed class Simulation
             store.Update(ResourceCatalog.Pods, pod["metadata"]!["namespace"]!.ToString(), pod["metadata"]!["name"]!.ToString(), current =>
             {
                 var status = (current["status"]?["containerStatuses"] as JsonArray ?? []).OfType<JsonObject>().First(s => s["name"]?.ToString() == container);
-                status["restartCount"] = (status["restartCount"]?.GetValue<int>() ?? 0) + 1;
+                status["restartCount"] = (JsonNumbers.Int(status["restartCount"]) ?? 0) + 1;
                 status["lastState"] = new JsonObject
                 {
                     ["terminated"] = new JsonObject
