@@ -18,6 +18,7 @@ internal sealed class ApiHandler
     private readonly Simulation simulation;
     private readonly SandboxFaults faults;
     private readonly Discovery discovery;
+    private readonly OpenApi openApi;
     private readonly ILogger logger;
 
     public ApiHandler(ObjectStore store, WorkloadController workloads, PodAdmission admission, Simulation simulation, SandboxFaults faults, Discovery discovery, ILogger logger)
@@ -28,6 +29,7 @@ internal sealed class ApiHandler
         this.simulation = simulation;
         this.faults = faults;
         this.discovery = discovery;
+        openApi = new OpenApi(store.Catalog);
         this.logger = logger;
     }
 
@@ -75,8 +77,22 @@ internal sealed class ApiHandler
                 return (200, Discovery.CoreVersions(context.Request.Host.Value ?? "127.0.0.1"));
             case "/apis":
                 return (200, discovery.Groups());
-            case "/openapi/v2" or "/openapi/v3" or "/swagger.json":
-                throw new ApiError(404, "NotFound", "the sandbox does not serve OpenAPI documents");
+            case "/openapi/v3":
+                return (200, openApi.Root());
+            case "/openapi/v2" or "/swagger.json":
+                throw new ApiError(404, "NotFound", "the sandbox serves only the OpenAPI v3 index, without schemas");
+        }
+
+        if (path.StartsWith("/openapi/v3/", StringComparison.Ordinal))
+        {
+            var parts = path["/openapi/v3/".Length..].Trim('/').Split('/');
+            var document = parts switch
+            {
+                ["api", var v] => openApi.Document("", v),
+                ["apis", var g, var v] => openApi.Document(g, v),
+                _ => null,
+            };
+            return (200, document ?? throw new ApiError(404, "NotFound", "the server could not find the requested resource"));
         }
 
         var segments = path.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
@@ -173,6 +189,7 @@ internal sealed class ApiHandler
                 result = store.Get(type, ns, name);
                 break;
             case ("GET", "status") when type.HasStatus:
+            case ("GET", "resize") when type.StorageKey == ResourceCatalog.Pods.StorageKey:
                 result = store.Get(type, ns, name);
                 break;
             case ("GET", "scale") when type.HasScale:
