@@ -66,6 +66,7 @@ internal sealed class ObjectStore
         lock (gate)
         {
             var created = (JsonObject)obj.DeepClone();
+            FoldStringData(type, created);
             created["apiVersion"] = type.ApiVersion;
             created["kind"] = type.Kind;
             var metadata = JsonPaths.Metadata(created);
@@ -148,6 +149,7 @@ internal sealed class ObjectStore
             else
             {
                 next = proposed;
+                FoldStringData(type, next);
                 next["apiVersion"] = type.ApiVersion;
                 next["kind"] = type.Kind;
                 if (type.HasStatus && subresource.Length == 0)
@@ -285,6 +287,17 @@ internal sealed class ObjectStore
     }
 
     private static string Key(ResourceType type, string? ns, string name) => type.Namespaced ? $"{ns}/{name}" : name;
+
+    /// <summary>A Secret's write-only <c>stringData</c> is stored base64-encoded in <c>data</c>, as the API server does.</summary>
+    private static void FoldStringData(ResourceType type, JsonObject obj)
+    {
+        if (type.Group.Length != 0 || type.Plural != "secrets" || obj["stringData"] is not JsonObject stringData)
+            return;
+        var data = JsonPaths.Object(obj, "data");
+        foreach (var (key, value) in stringData)
+            data[key] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(value?.ToString() ?? ""));
+        obj.Remove("stringData");
+    }
 
     private static JsonObject Spec(JsonObject obj)
     {

@@ -402,7 +402,7 @@ public sealed class ApiSemanticsTests : IClassFixture<SandboxFixture>
 
         Assert.Equal("thoras", (await client.CoreV1.ReadNamespacedServiceAccountAsync("thoras", ns)).Metadata.Name);
         Assert.NotNull(await client.RbacAuthorizationV1.ReadClusterRoleAsync($"{ns}-role"));
-        Assert.NotNull(await client.CoreV1.ReadNamespacedSecretAsync("key", ns));
+        Assert.Equal("v", System.Text.Encoding.UTF8.GetString((await client.CoreV1.ReadNamespacedSecretAsync("key", ns)).Data["k"]));
     }
 
     [Fact]

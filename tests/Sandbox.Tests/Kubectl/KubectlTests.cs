@@ -279,6 +279,16 @@ public sealed class KubectlTests : IClassFixture<SandboxFixture>, IDisposable
         Assert.Matches(@"(?m)^web-\S+\s+50m\s+64Mi", output);
     }
 
+    [Fact]
+    public async Task ServerFlag_WithoutKubeconfig_ReachesSandbox()
+    {
+        var result = await kubectl.RunAsync(["--server", fixture.Sandbox.BaseUrl.ToString(), "get", "namespaces", "-o", "name"],
+            new Dictionary<string, string> { ["KUBECONFIG"] = Path.Combine(kubectl.Home, "absent") });
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("namespace/default", result.Output, StringComparison.Ordinal);
+    }
+
     private static string Manifest(string ns, string cpu) => $"""
         apiVersion: v1
         kind: ConfigMap
