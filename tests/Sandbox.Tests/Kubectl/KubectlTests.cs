@@ -280,6 +280,74 @@ public sealed class KubectlTests : IClassFixture<SandboxFixture>, IDisposable
     }
 
     [Fact]
+    public async Task Apply_RenderedChartKinds_AllStored()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        var file = Path.Combine(kubectl.Home, "chart.yaml");
+        await File.WriteAllTextAsync(file, $"""
+            apiVersion: v1
+            kind: ServiceAccount
+            metadata: {"{"}name: thoras, namespace: {ns}{"}"}
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRole
+            metadata: {"{"}name: {ns}-thoras{"}"}
+            rules:
+            - apiGroups: [thoras.ai]
+              resources: [aiscaletargets]
+              verbs: [get, list, patch]
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: ClusterRoleBinding
+            metadata: {"{"}name: {ns}-thoras{"}"}
+            roleRef: {"{"}apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: {ns}-thoras{"}"}
+            subjects:
+            - {"{"}kind: ServiceAccount, name: thoras, namespace: {ns}{"}"}
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: Role
+            metadata: {"{"}name: thoras, namespace: {ns}{"}"}
+            rules: []
+            ---
+            apiVersion: rbac.authorization.k8s.io/v1
+            kind: RoleBinding
+            metadata: {"{"}name: thoras, namespace: {ns}{"}"}
+            roleRef: {"{"}apiGroup: rbac.authorization.k8s.io, kind: Role, name: thoras{"}"}
+            subjects: []
+            ---
+            apiVersion: v1
+            kind: Secret
+            metadata: {"{"}name: webhook-path, namespace: {ns}{"}"}
+            stringData: {"{"}path: s3cr3t{"}"}
+            ---
+            apiVersion: v1
+            kind: Service
+            metadata: {"{"}name: thoras, namespace: {ns}{"}"}
+            spec:
+              ports: [{"{"}port: 443, targetPort: 8443{"}"}]
+            ---
+            apiVersion: admissionregistration.k8s.io/v1
+            kind: MutatingWebhookConfiguration
+            metadata: {"{"}name: {ns}-thoras{"}"}
+            webhooks:
+            - name: pods.thoras.ai
+              admissionReviewVersions: [v1]
+              sideEffects: None
+              failurePolicy: Ignore
+              clientConfig: {"{"}url: "https://127.0.0.1:1/api/webhook/s3cr3t"{"}"}
+              rules: [{"{"}apiGroups: [""], apiVersions: [v1], operations: [CREATE], resources: [pods]{"}"}]
+              namespaceSelector: {"{"}matchLabels: {"{"}kubernetes.io/metadata.name: {ns}{"}"}{"}"}
+            """);
+
+        var output = await kubectl.OkAsync("apply", "-f", file);
+
+        Assert.Equal(8, output.Trim().Split('\n').Count(l => l.EndsWith(" created", StringComparison.Ordinal)));
+        Assert.NotNull(await client.RbacAuthorizationV1.ReadClusterRoleBindingAsync($"{ns}-thoras"));
+        Assert.NotNull(await client.AdmissionregistrationV1.ReadMutatingWebhookConfigurationAsync($"{ns}-thoras"));
+        Assert.Equal("s3cr3t", System.Text.Encoding.UTF8.GetString((await client.CoreV1.ReadNamespacedSecretAsync("webhook-path", ns)).Data["path"]));
+    }
+
+    [Fact]
     public async Task ServerFlag_WithoutKubeconfig_ReachesSandbox()
     {
         var result = await kubectl.RunAsync(["--server", fixture.Sandbox.BaseUrl.ToString(), "get", "namespaces", "-o", "name"],
