@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Thoras.Sandbox.Admission;
 using Thoras.Sandbox.Faults;
+using Thoras.Sandbox.Seeding;
 using Thoras.Sandbox.Usage;
 using Thoras.Sandbox.Workloads;
 
@@ -203,6 +204,22 @@ internal sealed class ApiHandler
                 var scale = await ReadObjectAsync(context.Request);
                 result = Scale.Set(store, type, ns, name, _ => scale, dryRun);
                 break;
+            case ("PATCH", "" or "status") when (context.Request.ContentType ?? "").StartsWith(Patches.ApplyPatch, StringComparison.Ordinal):
+                var applied = ParseApplied(await ReadTextAsync(context.Request));
+                if (subresource.Length == 0 && store.TryGet(type, ns, name) is null)
+                {
+                    JsonPaths.Metadata(applied)["name"] = name;
+                    if (type.StorageKey == ResourceCatalog.Pods.StorageKey)
+                        applied = await admission.ReviewAsync(applied, ns!, cancellation);
+                    result = store.Create(type, ns, applied, dryRun);
+                    code = 201;
+                }
+                else
+                {
+                    result = store.Update(type, ns, name, current => Patches.ApplyConfiguration(current, applied, strategic: !type.IsCustom), subresource, dryRun);
+                }
+
+                break;
             case ("PATCH", "" or "status") when subresource.Length == 0 || type.HasStatus:
                 var patchBody = await ReadTextAsync(context.Request);
                 var contentType = context.Request.ContentType ?? "";
@@ -317,6 +334,22 @@ internal sealed class ApiHandler
         catch (System.Text.Json.JsonException e)
         {
             throw ApiError.BadRequest($"the body of the request could not be decoded: {e.Message}");
+        }
+    }
+
+    private static JsonObject ParseApplied(string body)
+    {
+        try
+        {
+            return YamlManifests.Parse(body) switch
+            {
+                [var single] => single,
+                _ => throw ApiError.BadRequest("an apply patch must hold exactly one object"),
+            };
+        }
+        catch (FormatException e)
+        {
+            throw ApiError.BadRequest($"error decoding YAML: {e.Message}");
         }
     }
 

@@ -348,6 +348,22 @@ public sealed class KubectlTests : IClassFixture<SandboxFixture>, IDisposable
     }
 
     [Fact]
+    public async Task ApplyServerSide_NewThenChanged_CreatesThenUpdates()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        var file = Path.Combine(kubectl.Home, "ssa.yaml");
+        await File.WriteAllTextAsync(file, Manifest(ns, "100m"));
+        await kubectl.OkAsync("apply", "--server-side", "-f", file);
+        await File.WriteAllTextAsync(file, Manifest(ns, "300m"));
+
+        await kubectl.OkAsync("apply", "--server-side", "-f", file);
+
+        var deployment = await client.AppsV1.ReadNamespacedDeploymentAsync("shop", ns);
+        Assert.Equal("300m", deployment.Spec.Template.Spec.Containers.Single().Resources.Requests["cpu"].ToString());
+        Assert.Equal(2, (await client.CoreV1.ListNamespacedPodAsync(ns)).Items.Count);
+    }
+
+    [Fact]
     public async Task ServerFlag_WithoutKubeconfig_ReachesSandbox()
     {
         var result = await kubectl.RunAsync(["--server", fixture.Sandbox.BaseUrl.ToString(), "get", "namespaces", "-o", "name"],
