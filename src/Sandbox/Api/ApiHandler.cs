@@ -323,7 +323,14 @@ internal sealed class ApiHandler
         return await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
     }
 
-    private static async Task<JsonObject> ReadObjectAsync(HttpRequest request) => Parse(await ReadTextAsync(request));
+    private static async Task<JsonObject> ReadObjectAsync(HttpRequest request)
+    {
+        // Only JSON is served; protobuf or CBOR bodies get 415, which makes client-go fall back to JSON.
+        var contentType = request.ContentType ?? "application/json";
+        if (!contentType.StartsWith("application/json", StringComparison.Ordinal) && !contentType.StartsWith("*/*", StringComparison.Ordinal))
+            throw new ApiError(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json; got {contentType}");
+        return Parse(await ReadTextAsync(request));
+    }
 
     private static JsonObject Parse(string body)
     {
