@@ -364,6 +364,39 @@ public sealed class KubectlTests : IClassFixture<SandboxFixture>, IDisposable
     }
 
     [Fact]
+    public async Task Apply_HelmTemplateOutput_DeploysRunningPods()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        var helm = Path.Combine(Path.GetDirectoryName(TestPaths.Kubectl)!, "helm");
+        var chart = Path.Combine(kubectl.Home, "demo");
+        Assert.Equal(0, await RunToolAsync(helm, ["create", chart]));
+        var rendered = new System.Text.StringBuilder();
+        Assert.Equal(0, await RunToolAsync(helm, ["template", "demo", chart, "-n", ns, "--skip-tests"], rendered));
+
+        var result = await kubectl.RunAsync(["apply", "-n", ns, "-f", "-"], stdin: rendered.ToString());
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        var pod = Assert.Single((await client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: "app.kubernetes.io/instance=demo")).Items);
+        Assert.Equal("Running", pod.Status.Phase);
+    }
+
+    private async Task<int> RunToolAsync(string tool, string[] args, System.Text.StringBuilder? output = null)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+            start.ArgumentList.Add(arg);
+        start.Environment["HOME"] = kubectl.Home;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token);
+        output?.Append(await stdout);
+        await stderr;
+        return process.ExitCode;
+    }
+
+    [Fact]
     public async Task ServerFlag_WithoutKubeconfig_ReachesSandbox()
     {
         var result = await kubectl.RunAsync(["--server", fixture.Sandbox.BaseUrl.ToString(), "get", "namespaces", "-o", "name"],
