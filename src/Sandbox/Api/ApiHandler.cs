@@ -272,10 +272,27 @@ internal sealed class ApiHandler
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
         var sinceVersion = context.Request.Query["resourceVersion"].ToString();
-        if (sinceVersion.Length == 0 || sinceVersion == "0")
+        var streamingList = IsTrue(context.Request.Query["sendInitialEvents"]);
+        if (sinceVersion.Length == 0 || sinceVersion == "0" || streamingList)
         {
-            foreach (var existing in store.List(type, ns, filter).Items)
-                await WriteEventAsync(context, "ADDED", existing);
+            var (existing, version) = store.List(type, ns, filter);
+            foreach (var item in existing)
+                await WriteEventAsync(context, "ADDED", item);
+
+            // A streaming list (client-go's watch-list) ends its initial events with this bookmark.
+            if (streamingList)
+            {
+                await WriteEventAsync(context, "BOOKMARK", new JsonObject
+                {
+                    ["kind"] = type.Kind,
+                    ["apiVersion"] = type.ApiVersion,
+                    ["metadata"] = new JsonObject
+                    {
+                        ["resourceVersion"] = version,
+                        ["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" },
+                    },
+                });
+            }
         }
 
         await context.Response.Body.FlushAsync(stop.Token);

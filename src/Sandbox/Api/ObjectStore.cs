@@ -5,7 +5,7 @@ using System.Threading.Channels;
 namespace Thoras.Sandbox.Api;
 
 /// <summary>What changed in the store, as a watch stream reports it.</summary>
-internal sealed record WatchEvent(string Type, ResourceType Resource, JsonObject Object);
+internal sealed record WatchEvent(string Type, JsonObject Object);
 
 /// <summary>
 /// The sandbox's etcd: every object as JSON, with the API server's storage rules (resourceVersion, generation,
@@ -269,7 +269,7 @@ internal sealed class ObjectStore
         foreach (var (storageKey, watchedNamespace, channel) in watchers)
         {
             if (storageKey == type.StorageKey && (watchedNamespace is null || watchedNamespace == ns))
-                channel.Writer.TryWrite(new WatchEvent(eventType, type, (JsonObject)obj.DeepClone()));
+                channel.Writer.TryWrite(new WatchEvent(eventType, (JsonObject)obj.DeepClone()));
         }
     }
 

@@ -397,6 +397,19 @@ public sealed class KubectlTests : IClassFixture<SandboxFixture>, IDisposable
     }
 
     [Fact]
+    public async Task RolloutRestart_Deployment_ReplacesPodsAndReportsRolledOut()
+    {
+        var ns = await DeployAsync(replicas: 2);
+        var before = (await client.CoreV1.ListNamespacedPodAsync(ns)).Items.Select(p => p.Metadata.Name).ToList();
+
+        await kubectl.OkAsync("rollout", "restart", "deployment/web", "-n", ns);
+        var status = await kubectl.OkAsync("rollout", "status", "deployment/web", "-n", ns, "--timeout=10s");
+
+        Assert.Contains("successfully rolled out", status, StringComparison.Ordinal);
+        Assert.Empty((await client.CoreV1.ListNamespacedPodAsync(ns)).Items.Select(p => p.Metadata.Name).Intersect(before));
+    }
+
+    [Fact]
     public async Task ServerFlag_WithoutKubeconfig_ReachesSandbox()
     {
         var result = await kubectl.RunAsync(["--server", fixture.Sandbox.BaseUrl.ToString(), "get", "namespaces", "-o", "name"],

@@ -1,4 +1,3 @@
-using System.Text.Json.Nodes;
 using k8s;
 
 namespace Thoras.Sandbox.Tests.Support;
@@ -36,6 +35,4 @@ public sealed class SandboxFixture : IAsyncLifetime
         Client.Dispose();
         await Sandbox.DisposeAsync();
     }
-
-    public static JsonObject Json(object value) => JsonNode.Parse(KubernetesJson.Serialize(value))!.AsObject();
 }

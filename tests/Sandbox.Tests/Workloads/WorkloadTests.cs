@@ -128,6 +128,31 @@ public sealed class WorkloadTests : IClassFixture<SandboxFixture>
     }
 
     [Fact]
+    public async Task ResizePod_FitsNodeButNotBesideOtherPods_ReportsDeferred()
+    {
+        var ns = await DeployAsync(replicas: 2);
+        var pod = (await client.CoreV1.ListNamespacedPodAsync(ns)).Items[0];
+
+        await client.CoreV1.PatchNamespacedPodResizeAsync(Patch.Strategic(
+            """{"spec":{"containers":[{"name":"app","resources":{"requests":{"cpu":"7990m"}}}]}}"""), pod.Metadata.Name, ns);
+
+        var resized = await client.CoreV1.ReadNamespacedPodAsync(pod.Metadata.Name, ns);
+        Assert.Equal("Deferred", Assert.Single(resized.Status.Conditions, c => c.Type == "PodResizePending").Reason);
+    }
+
+    [Fact]
+    public async Task ResizePod_ChangingQosClass_Returns422()
+    {
+        var ns = await DeployAsync(replicas: 1);
+        var pod = (await client.CoreV1.ListNamespacedPodAsync(ns)).Items[0];
+
+        var error = await ApiFailureAsync(() => client.CoreV1.PatchNamespacedPodResizeAsync(Patch.Strategic(
+            """{"spec":{"containers":[{"name":"app","resources":{"requests":null}}]}}"""), pod.Metadata.Name, ns));
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, error.Response.StatusCode);
+    }
+
+    [Fact]
     public async Task ResizePod_ChangingImage_Returns422()
     {
         var ns = await DeployAsync(replicas: 1);
