@@ -122,6 +122,28 @@ public sealed class KubectlTests : IClassFixture<SandboxFixture>, IDisposable
     }
 
     [Fact]
+    public async Task Describe_Deployment_ShowsReplicasAndTemplate()
+    {
+        var ns = await DeployAsync(replicas: 2);
+
+        var output = await kubectl.OkAsync("describe", "deployment", "web", "-n", ns);
+
+        Assert.Matches(@"(?m)^Replicas:\s+2 desired \| 2 updated \| 2 total \| 2 available \| 0 unavailable", output);
+        Assert.Contains("app=web", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task GetAll_Namespace_ListsPodsAndWorkloads()
+    {
+        var ns = await DeployAsync(replicas: 1);
+
+        var output = await kubectl.OkAsync("get", "all", "-n", ns);
+
+        Assert.Contains("pod/web-", output, StringComparison.Ordinal);
+        Assert.Contains("deployment.apps/web", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Describe_CustomResource_ShowsSpec()
     {
         var ns = await AstAsync();

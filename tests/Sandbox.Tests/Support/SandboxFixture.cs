@@ -18,7 +18,6 @@ public sealed class SandboxFixture : IAsyncLifetime
             NodeCpu = "8",
             NodeMemory = "16Gi",
             AdmissionTimeout = TimeSpan.FromSeconds(1),
-            TracesDirectory = TestPaths.Traces,
         });
         Client = Sandbox.CreateClient();
     }

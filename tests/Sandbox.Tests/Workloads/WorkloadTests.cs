@@ -228,6 +228,19 @@ public sealed class WorkloadTests : IClassFixture<SandboxFixture>
         Assert.Equal("Running", pod.Status.Phase);
     }
 
+    [Fact]
+    public async Task CreatePod_AdmissionWebhookUrlOption_AppliesPatch()
+    {
+        await using var webhook = await WebhookServer.StartAsync("""[{"op":"add","path":"/metadata/labels/mutated","value":"by-option"}]""");
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { AdmissionWebhookUrl = webhook.Url });
+        using var optionClient = sandbox.CreateClient();
+
+        await sandbox.Seed.ApplyAsync(WorkloadBuilder.Deployment("default", "web").WithContainer("app").Build());
+
+        var pod = Assert.Single((await optionClient.CoreV1.ListNamespacedPodAsync("default")).Items);
+        Assert.Equal("by-option", pod.Metadata.Labels["mutated"]);
+    }
+
     private static V1MutatingWebhookConfiguration Webhook(string ns, Uri url, int timeoutSeconds) => new()
     {
         Metadata = new V1ObjectMeta { Name = $"thoras-{ns}" },
