@@ -30,6 +30,7 @@ public static class ServiceRegistration
         services.AddSingleton<TableStorageProbe>();
         services.AddSingleton<AuditLogTable>();
         services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<AuditLogTable>());
+        services.AddThorasPause(configuration);
         services.AddThorasTargets();
 
         return services;
