@@ -15,8 +15,8 @@ public sealed class SyncFunction(IEnumerable<ISyncStep> steps, ILogger<SyncFunct
     public const string DefaultSchedule = "15 */1 * * * *";
 
     [Function("Sync")]
-    public Task Run([TimerTrigger("%SyncSchedule%")] TimerInfo timer, FunctionContext context) =>
-        RunStepsAsync(context?.CancellationToken ?? CancellationToken.None);
+    public Task Run([TimerTrigger("%SyncSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        RunStepsAsync(cancellationToken);
 
     /// <summary>Runs every step once and returns what each did.</summary>
     public async Task<IReadOnlyList<SyncStepResult>> RunStepsAsync(CancellationToken cancellationToken)
