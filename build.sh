@@ -97,9 +97,19 @@ test_all() {
   rm -rf TestResults && mkdir -p TestResults
   export THORAS_TOOLS_DIR="$TOOLS" THORAS_REPO_ROOT="$ROOT"
   local rc=0
-  log "dotnet test"
-  dotnet test ThorasFunctions.sln -c "${CONFIGURATION:-Debug}" --no-build --nologo \
-    --logger "trx" --logger "console;verbosity=minimal" --results-directory TestResults -- RunConfiguration.TestSessionTimeout=3000000 || rc=$?
+  local project name
+  for project in tests/*.Tests/*.Tests.csproj; do
+    name="$(basename "$project" .csproj)"
+    log "dotnet test $name"
+    dotnet test "$project" -c "${CONFIGURATION:-Debug}" --no-build --nologo \
+      --logger "trx;LogFileName=$name.trx" --logger "console;verbosity=minimal" --results-directory TestResults || {
+        rc=1
+        # A test host that crashed reports no failed test: count the project itself as failed.
+        if ! grep -qE '<Counters [^>]* failed="[1-9]' "TestResults/$name.trx" 2>/dev/null; then
+          INFRA_FAILED=$((INFRA_FAILED + 1)); log "$name: the test run itself failed"
+        fi
+      }
+  done
   infra_checks
   summarize
   if [ "$rc" -ne 0 ] || [ "$SUMMARY_FAILED" -ne 0 ]; then exit 1; fi

@@ -1,10 +1,12 @@
 using Thoras.Cli;
 using Thoras.Cli.Backtest;
 using Thoras.Cli.Bench;
+using Thoras.Cli.Serve;
 
 const string usage = """
     usage: thoras <command> [options]
     commands:
+      serve      run the whole app locally (Azurite, sandbox cluster, every function)
       backtest   replay usage traces through the forecaster and the baselines
       bench      time training and forecasting per target on 14 days of 5-minute data
     run 'thoras <command> --help' for a command's options.
@@ -17,10 +19,18 @@ if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
 }
 
 var rest = args.Skip(1).ToArray();
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) =>
+{
+    e.Cancel = true;
+    stop.Cancel();
+};
+
 try
 {
     return args[0] switch
     {
+        "serve" => await ServeCommand.RunAsync(rest, Console.Out, stop.Token),
         "backtest" when rest.Contains("--help") => Help(BacktestCommand.Usage),
         "backtest" => BacktestCommand.Run(rest, Console.Out, Console.Error),
         "bench" when rest.Contains("--help") => Help(BenchCommand.Usage),

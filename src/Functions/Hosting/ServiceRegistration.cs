@@ -30,6 +30,8 @@ public static class ServiceRegistration
         services.AddSingleton<TableStorageProbe>();
         services.AddSingleton<AuditLogTable>();
         services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<AuditLogTable>());
+        services.AddThorasPause(configuration);
+        services.AddThorasKubernetes(configuration);
 
         return services;
     }

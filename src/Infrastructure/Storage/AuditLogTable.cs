@@ -102,9 +102,10 @@ public sealed class AuditLogTable : IAuditLog
 
     private static string BuildFilter(string partition, DateTimeOffset since, DateTimeOffset until, AuditQuery query)
     {
-        // Row keys are inverted ticks, so [since, until) maps to (inverted(until), inverted(since)].
+        // Row keys are inverted ticks plus "-suffix", so [since, until) maps to row keys after every key of
+        // inverted(until) and up to every key of inverted(since); "~" sorts after "-".
         var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {partition} and RowKey gt {InvertedTicks(until)} and RowKey le {InvertedTicks(since) + "~"}");
+            $"PartitionKey eq {partition} and RowKey gt {InvertedTicks(until) + "~"} and RowKey lt {InvertedTicks(since) + "~"}");
         if (query.Subject is not null)
         {
             filter += " and " + TableClient.CreateQueryFilter($"Subject eq {query.Subject}");

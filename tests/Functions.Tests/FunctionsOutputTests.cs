@@ -1,0 +1,36 @@
+using System.Text.Json;
+using Thoras.Infrastructure.Storage.Emulator;
+using Xunit;
+
+namespace Thoras.Functions.Tests;
+
+/// <summary>The Functions build output is what the Azure Functions host loads: these files must be there.</summary>
+public sealed class FunctionsOutputTests
+{
+    private static string OutputDirectory()
+    {
+        var configuration = AppContext.BaseDirectory.Contains("/Release/", StringComparison.Ordinal) ? "Release" : "Debug";
+        return Path.Combine(AzuriteProcess.FindRepositoryRoot(), "src", "Functions", "bin", configuration, "net10.0");
+    }
+
+    [Theory]
+    [InlineData("functions.metadata")]
+    [InlineData("host.json")]
+    [InlineData("worker.config.json")]
+    public void Build_FunctionsProject_ProducesHostFiles(string file)
+    {
+        Assert.True(File.Exists(Path.Combine(OutputDirectory(), file)), $"{file} is missing from {OutputDirectory()}");
+    }
+
+    [Fact]
+    public void FunctionsMetadata_HealthFunction_IsAnonymousGetOnHealthRoute()
+    {
+        using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(OutputDirectory(), "functions.metadata")));
+
+        var health = metadata.RootElement.EnumerateArray().Single(f => f.GetProperty("name").GetString() == "Health");
+        var trigger = health.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "httpTrigger");
+
+        Assert.Equal("health", trigger.GetProperty("route").GetString());
+        Assert.Equal("Anonymous", trigger.GetProperty("authLevel").GetString());
+    }
+}
