@@ -19,18 +19,10 @@ if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
 }
 
 var rest = args.Skip(1).ToArray();
-using var stop = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stop.Cancel();
-};
-
 try
 {
     return args[0] switch
     {
-        "serve" => await ServeCommand.RunAsync(rest, Console.Out, stop.Token),
         "backtest" when rest.Contains("--help") => Help(BacktestCommand.Usage),
         "backtest" => BacktestCommand.Run(rest, Console.Out, Console.Error),
         "bench" when rest.Contains("--help") => Help(BenchCommand.Usage),
