@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Thoras.Domain.Pause;
 using Thoras.Domain.Targets;
 using Thoras.Infrastructure.Kubernetes;
 
@@ -10,6 +11,7 @@ public static class TargetRegistration
     public static IServiceCollection AddThorasTargets(this IServiceCollection services)
     {
         services.AddSingleton<ITargetCluster, KubernetesTargetCluster>();
+        services.AddSingleton<IAutonomousTargets, ClusterAutonomousTargets>();
         return services;
     }
 }
