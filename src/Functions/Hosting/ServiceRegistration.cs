@@ -31,6 +31,7 @@ public static class ServiceRegistration
         services.AddSingleton<AuditLogTable>();
         services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<AuditLogTable>());
         services.AddThorasPause(configuration);
+        services.AddThorasKubernetes(configuration);
 
         return services;
     }

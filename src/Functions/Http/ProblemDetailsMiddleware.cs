@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Azure.Functions.Worker.Middleware;
 using Microsoft.Extensions.Logging;
@@ -25,16 +26,21 @@ public sealed class ProblemDetailsMiddleware(ILogger<ProblemDetailsMiddleware> l
                 throw;
             }
 
-            var problem = Unwrap(ex);
-            if (problem is not null)
-            {
-                await Problems.WriteAsync(http, problem.Status, problem.Title, problem.Message);
-                return;
-            }
-
-            logger.LogError(ex, "Function {Function} failed", context.FunctionDefinition.Name);
-            await Problems.WriteAsync(http, 500, "Internal error", "The request failed; see the app's logs for details.");
+            await RespondAsync(http, ex, logger, context.FunctionDefinition.Name);
         }
+    }
+
+    /// <summary>Answers a failed HTTP invocation with problem details; shared with the local host.</summary>
+    public static Task RespondAsync(HttpContext http, Exception exception, ILogger logger, string functionName)
+    {
+        var problem = Unwrap(exception);
+        if (problem is not null)
+        {
+            return Problems.WriteAsync(http, problem.Status, problem.Title, problem.Message);
+        }
+
+        logger.LogError(exception, "Function {Function} failed", functionName);
+        return Problems.WriteAsync(http, StatusCodes.Status500InternalServerError, "Internal error", "The request failed; see the app's logs for details.");
     }
 
     private static ProblemException? Unwrap(Exception ex) => ex switch

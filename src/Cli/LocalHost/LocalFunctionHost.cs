@@ -1,0 +1,56 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Thoras.Functions.Hosting;
+
+namespace Thoras.Cli.LocalHost;
+
+/// <summary>
+/// Hosts the Functions app's own function classes on Kestrel: every HTTP function on its route under
+/// <c>/api</c> with function-key auth, every timer on its schedule, with the app's one service registration.
+/// It stands in for the Azure Functions host where Core Tools cannot be installed.
+/// </summary>
+public static class LocalFunctionHost
+{
+    /// <summary>Builds the host. <paramref name="configure"/> adds configuration and services (e.g. the sandbox).</summary>
+    public static WebApplication Build(LocalHostOptions options, string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var catalog = FunctionCatalog.FromAssembly(options.FunctionsAssembly);
+        var builder = WebApplication.CreateSlimBuilder(args);
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
+        configure?.Invoke(builder);
+
+        builder.Services.AddThorasFunctions(builder.Configuration);
+        builder.Services.AddMvcCore();
+        builder.Services.AddSingleton(catalog);
+        builder.Services.AddSingleton(FunctionKey.LoadOrCreate(options.FunctionKeyPath));
+        builder.Services.AddSingleton<FunctionInvoker>();
+        if (options.RunTimers)
+        {
+            builder.Services.AddHostedService<TimerScheduler>();
+        }
+
+        var app = builder.Build();
+        foreach (var function in catalog.Http)
+        {
+            var captured = function;
+            app.MapMethods($"/{options.RoutePrefix}/{function.Route}", function.Methods,
+                (HttpContext context) => context.RequestServices.GetRequiredService<FunctionInvoker>().InvokeHttpAsync(context, captured));
+        }
+
+        return app;
+    }
+
+    /// <summary>The base address the started host listens on, e.g. <c>http://127.0.0.1:7071</c>.</summary>
+    public static Uri BaseAddress(WebApplication app)
+    {
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("The local host has not started.");
+        return new Uri(address);
+    }
+}

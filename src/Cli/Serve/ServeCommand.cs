@@ -1,0 +1,124 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Thoras.Cli.LocalHost;
+using Thoras.Infrastructure.Storage.Emulator;
+using Thoras.Sandbox;
+
+namespace Thoras.Cli.Serve;
+
+/// <summary>
+/// <c>thoras serve</c>: the whole app on one machine. Starts Azurite (or uses a connection string), the
+/// sandbox cluster with the app's Helm chart and a demo namespace (or a real cluster from a kubeconfig),
+/// then hosts every function on its route and schedule until Ctrl-C, and stops everything it started.
+/// </summary>
+public static class ServeCommand
+{
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, CancellationToken cancellationToken)
+    {
+        var options = ServeOptions.Parse(args);
+        var state = Directory.CreateDirectory(options.StateDirectory).FullName;
+        var root = AzuriteProcess.FindRepositoryRoot();
+        using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss "; }));
+        var log = loggerFactory.CreateLogger("thoras.serve");
+
+        await using var azurite = options.StorageConnectionString is null
+            ? await AzuriteProcess.StartAsync(new AzuriteOptions { RepositoryRoot = root, InMemory = false, DataDirectory = Directory.CreateDirectory(Path.Combine(state, "azurite")).FullName }, cancellationToken)
+            : null;
+        var storage = options.StorageConnectionString ?? azurite!.ConnectionString;
+        log.LogInformation("Storage: {Storage}", azurite is null ? "the given connection string" : $"Azurite on 127.0.0.1:{azurite.TablePort} (tables)");
+
+        var key = FunctionKey.LoadOrCreate(Path.Combine(state, "function-key"));
+        var admissionSecret = key.Value.Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal);
+        var appBase = new Uri($"http://127.0.0.1:{options.Port}");
+
+        await using var sandbox = options.UseSandbox
+            ? await SandboxServer.StartAsync(new SandboxOptions
+            {
+                Port = options.SandboxPort,
+                SpeedUp = options.SpeedUp,
+                TracesDirectory = Path.Combine(AppContext.BaseDirectory, "Demo", "traces"),
+                AdmissionWebhookUrl = options.Port == 0 ? null : new Uri(appBase, $"/api/admission/pods/{admissionSecret}"),
+                LoggerFactory = loggerFactory,
+            }, cancellationToken)
+            : null;
+
+        var kubeconfig = options.KubeconfigPath;
+        if (sandbox is not null)
+        {
+            kubeconfig = Path.Combine(state, "sandbox.kubeconfig");
+            sandbox.WriteKubeconfig(kubeconfig);
+            await ChartInstaller.InstallAsync(root, kubeconfig, log, cancellationToken);
+            if (options.Demo)
+            {
+                await sandbox.Seed.ApplyFileAsync(Path.Combine(AppContext.BaseDirectory, "Demo", "demo.yaml"), cancellationToken);
+                log.LogInformation("Seeded the demo namespace: workloads web, api, worker with their HPAs and AIScaleTargets");
+            }
+        }
+
+        var settings = new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = storage,
+            ["Kubernetes:Mode"] = sandbox is null ? "kubeconfig" : "url",
+            ["Kubernetes:ClusterUrl"] = sandbox?.BaseUrl.ToString(),
+            ["Kubernetes:KubeconfigPath"] = sandbox is null ? kubeconfig : null,
+            ["Kubernetes:Context"] = options.Context,
+            ["Admission:PathSecret"] = admissionSecret,
+        };
+
+        var app = LocalFunctionHost.Build(
+            new LocalHostOptions { Port = options.Port, FunctionKeyPath = Path.Combine(state, "function-key") },
+            [],
+            builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+                builder.Configuration.AddEnvironmentVariables();
+                builder.Logging.ClearProviders().AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss "; });
+            });
+        await using (app)
+        {
+            await app.StartAsync(cancellationToken);
+            PrintSummary(stdout, LocalFunctionHost.BaseAddress(app), key.Value, Path.Combine(state, "function-key"), sandbox, kubeconfig);
+            try
+            {
+                await Task.Delay(Timeout.Infinite, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                log.LogInformation("Stopping: the app, then the sandbox and Azurite");
+            }
+
+            using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await app.StopAsync(stopping.Token);
+        }
+
+        return 0;
+    }
+
+    private static void PrintSummary(TextWriter stdout, Uri url, string key, string keyPath, SandboxServer? sandbox, string? kubeconfig)
+    {
+        var api = url.ToString().TrimEnd('/');
+        stdout.WriteLine();
+        stdout.WriteLine($"Thoras Functions is running at {api}/api  (health: {api}/api/health)");
+        stdout.WriteLine($"Function key: {key}   (also in {keyPath})");
+        if (sandbox is not null)
+        {
+            stdout.WriteLine($"Sandbox cluster: {sandbox.BaseUrl}   watch it with the real kubectl:");
+            stdout.WriteLine($"  export KUBECONFIG={Path.GetFullPath(kubeconfig!)}");
+            stdout.WriteLine("  kubectl get ast -A; kubectl get pods -n demo");
+        }
+        else
+        {
+            stdout.WriteLine($"Cluster: from {kubeconfig}");
+        }
+
+        stdout.WriteLine("Try:");
+        stdout.WriteLine($"  curl -s -H \"x-functions-key: {key}\" {api}/api/system/pause");
+        stdout.WriteLine($"  curl -s -X POST -H \"x-functions-key: {key}\" -d '{{\"reason\":\"demo\"}}' {api}/api/system/pause");
+        stdout.WriteLine($"  curl -s -X PUT -H \"x-functions-key: {key}\" -d '{{\"direction\":\"vertical\",\"mode\":\"recommendation\"}}' {api}/api/targets/demo/web/mode");
+        stdout.WriteLine("Press Ctrl-C to stop; Azurite and the sandbox stop with the app.");
+        stdout.WriteLine();
+        stdout.Flush();
+    }
+}

@@ -1,0 +1,79 @@
+using System.Globalization;
+
+namespace Thoras.Cli.Serve;
+
+/// <summary>The options of <c>thoras serve</c>, parsed from its command line.</summary>
+public sealed class ServeOptions
+{
+    public const string Usage = """
+        usage: thoras serve [options]
+        Runs the app locally: every HTTP function on its route, every timer on its schedule.
+          --port N             HTTP port on 127.0.0.1 (default 7071; 0 picks a free port)
+          --storage CS         use this storage connection string instead of starting Azurite
+          --kubeconfig PATH    use a real cluster from this kubeconfig instead of the sandbox
+          --context NAME       the kubeconfig context (default: the current context)
+          --sandbox-port N     the sandbox's port on 127.0.0.1 (default 0: a free port)
+          --speed-up X         simulated seconds per real second in the sandbox (default 60)
+          --no-demo            do not seed the demo namespace into the sandbox
+          --state-dir PATH     where the key, kubeconfig and Azurite data live (default .thoras)
+        """;
+
+    public int Port { get; private set; } = 7071;
+
+    public string? StorageConnectionString { get; private set; }
+
+    public string? KubeconfigPath { get; private set; }
+
+    public string? Context { get; private set; }
+
+    public int SandboxPort { get; private set; }
+
+    public double SpeedUp { get; private set; } = 60;
+
+    public bool Demo { get; private set; } = true;
+
+    public string StateDirectory { get; private set; } = ".thoras";
+
+    public bool UseSandbox => KubeconfigPath is null;
+
+    public static ServeOptions Parse(IReadOnlyList<string> args)
+    {
+        var options = new ServeOptions();
+        for (var i = 0; i < args.Count; i++)
+        {
+            string Value() => i + 1 < args.Count ? args[++i] : throw new CommandLineException($"{args[i]} needs a value.");
+            switch (args[i])
+            {
+                case "--port": options.Port = ParsePort(Value(), "--port"); break;
+                case "--sandbox-port": options.SandboxPort = ParsePort(Value(), "--sandbox-port"); break;
+                case "--storage": options.StorageConnectionString = Value(); break;
+                case "--kubeconfig": options.KubeconfigPath = Value(); break;
+                case "--context": options.Context = Value(); break;
+                case "--no-demo": options.Demo = false; break;
+                case "--state-dir": options.StateDirectory = Value(); break;
+                case "--speed-up":
+                    var text = Value();
+                    if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var speedUp) || speedUp is <= 0 or > 100_000)
+                    {
+                        throw new CommandLineException($"--speed-up must be a number between 0 and 100000, not '{text}'.");
+                    }
+
+                    options.SpeedUp = speedUp;
+                    break;
+                default: throw new CommandLineException($"unknown option '{args[i]}' for serve.\n{Usage}");
+            }
+        }
+
+        if (options.Context is not null && options.KubeconfigPath is null)
+        {
+            throw new CommandLineException("--context needs --kubeconfig.");
+        }
+
+        return options;
+    }
+
+    private static int ParsePort(string text, string option) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535
+            ? port
+            : throw new CommandLineException($"{option} must be a port number (0-65535), not '{text}'.");
+}

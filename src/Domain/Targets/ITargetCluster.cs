@@ -1,0 +1,114 @@
+namespace Thoras.Domain.Targets;
+
+/// <summary>
+/// The cluster as the app sees its AIScaleTargets: read them, change their modes, write their status and
+/// finalizer, and find the workload, pods, HPA and PDBs each one scales. Every write re-reads and retries on a
+/// conflict (a bounded number of times), so a concurrent <c>kubectl edit</c> is never overwritten.
+/// </summary>
+/// <example>
+/// <code>
+/// var listing = await cluster.ListAsync(namespaces: [], ct);
+/// foreach (var invalid in listing.Invalid)
+///     await cluster.UpdateStatusAsync(invalid.Key, invalid.Metadata.Uid,
+///         s => s.WithCondition(TargetConditions.InvalidSpec(invalid.Problems, now, invalid.Metadata.Generation)), ct);
+/// foreach (var target in listing.Targets)
+/// {
+///     var resolved = await cluster.ResolveAsync(target, ct);   // null: the Deployment/StatefulSet is missing
+/// }
+/// </code>
+/// </example>
+public interface ITargetCluster
+{
+    /// <summary>
+    /// Every AIScaleTarget in <paramref name="namespaces"/> (every namespace when empty). A target whose spec
+    /// cannot be read or breaks a rule is listed under <see cref="TargetListing.Invalid"/>, never thrown.
+    /// </summary>
+    Task<TargetListing> ListAsync(IReadOnlyCollection<string> namespaces, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// One target, or null when there is none at <paramref name="key"/>. Throws <see cref="InvalidTargetException"/>
+    /// when it exists but its spec is invalid.
+    /// </summary>
+    Task<AIScaleTarget?> GetAsync(TargetKey key, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Sets <c>spec.&lt;direction&gt;.mode</c> to <paramref name="mode"/>, after the rules of
+    /// <see cref="TargetSpec.WithMode"/> (throws <see cref="InvalidModeChangeException"/>) on the current spec.
+    /// Returns the target as written. Throws <see cref="TargetNotFoundException"/> when there is no valid target
+    /// at <paramref name="key"/>.
+    /// </summary>
+    Task<AIScaleTarget> SetModeAsync(TargetKey key, ScalingDirection direction, TargetMode mode, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Replaces the status of the target with UID <paramref name="uid"/> with <paramref name="change"/> applied to
+    /// its current status, through the status subresource. <paramref name="change"/> may run more than once (after a
+    /// conflict it runs again on the re-read status), so it must not have side effects. Nothing is written when it
+    /// returns an equal status. Works on invalid targets too (to report why they are invalid). Throws
+    /// <see cref="TargetNotFoundException"/> when the target is gone or has another UID.
+    /// </summary>
+    Task<TargetStatus> UpdateStatusAsync(TargetKey key, string uid, Func<TargetStatus, TargetStatus> change, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Adds <see cref="AIScaleTarget.CleanupFinalizer"/>; false when it was already there. Throws
+    /// <see cref="TargetNotFoundException"/> when the target is gone or has another UID.
+    /// </summary>
+    Task<bool> AddFinalizerAsync(TargetKey key, string uid, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Removes <see cref="AIScaleTarget.CleanupFinalizer"/> (the last cleanup step: a deleted target then goes away);
+    /// false when it was not there or the target is already gone.
+    /// </summary>
+    Task<bool> RemoveFinalizerAsync(TargetKey key, string uid, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The workload a target scales (its Deployment or StatefulSet, or for a selector target just its pods), with
+    /// its pods, the HPAs that scale the workload and the PDBs that cover its pods. Null when the
+    /// <c>scaleTargetRef</c> names a workload that does not exist.
+    /// </summary>
+    Task<ResolvedTarget?> ResolveAsync(AIScaleTarget target, CancellationToken cancellationToken);
+}
+
+/// <summary>The AIScaleTargets found in the cluster: the usable ones, and the ones with an invalid spec.</summary>
+public sealed record TargetListing(IReadOnlyList<AIScaleTarget> Targets, IReadOnlyList<InvalidTarget> Invalid);
+
+/// <summary>An AIScaleTarget exists but its spec cannot be used; <see cref="Target"/> says why.</summary>
+public sealed class InvalidTargetException : Exception
+{
+    public InvalidTargetException(InvalidTarget target)
+        : base($"The AIScaleTarget {target?.Key} has an invalid spec: {string.Join("; ", target?.Problems ?? [])}")
+    {
+        Target = target!;
+    }
+
+    public InvalidTarget Target { get; }
+}
+
+/// <summary>No AIScaleTarget exists at a key (or one exists with another UID: a different target).</summary>
+public sealed class TargetNotFoundException : Exception
+{
+    public TargetNotFoundException(TargetKey key, string? uid)
+        : base(uid is null ? $"No AIScaleTarget {key} exists." : $"No AIScaleTarget {key} with UID {uid} exists.")
+    {
+        Key = key;
+        Uid = uid;
+    }
+
+    public TargetKey Key { get; }
+
+    public string? Uid { get; }
+}
+
+/// <summary>A write kept conflicting with concurrent changes, even after re-reading and retrying.</summary>
+public sealed class TargetConflictException : Exception
+{
+    public TargetConflictException(TargetKey key, int attempts, Exception? lastConflict)
+        : base($"The AIScaleTarget {key} kept changing while it was being written; gave up after {attempts} attempts.", lastConflict)
+    {
+        Key = key;
+        Attempts = attempts;
+    }
+
+    public TargetKey Key { get; }
+
+    public int Attempts { get; }
+}

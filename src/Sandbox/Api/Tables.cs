@@ -1,0 +1,168 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace Thoras.Sandbox.Api;
+
+/// <summary>Server-side printing: the <c>meta.k8s.io/v1</c> Table that <c>kubectl get</c> asks for.</summary>
+internal static class Tables
+{
+    private sealed record Column(string Name, string Type, Func<JsonObject, JsonNode?> Cell, int Priority = 0, string Format = "");
+
+    public static JsonObject Build(ResourceType type, IEnumerable<JsonObject> items, string resourceVersion, ObjectStore store)
+    {
+        var now = DateTimeOffset.Parse(store.Now(), CultureInfo.InvariantCulture);
+        var columns = ColumnsFor(type, now);
+        return new JsonObject
+        {
+            ["kind"] = "Table",
+            ["apiVersion"] = "meta.k8s.io/v1",
+            ["metadata"] = new JsonObject { ["resourceVersion"] = resourceVersion },
+            ["columnDefinitions"] = new JsonArray(columns.Select(c => (JsonNode)new JsonObject
+            {
+                ["name"] = c.Name,
+                ["type"] = c.Type,
+                ["format"] = c.Format,
+                ["description"] = c.Name,
+                ["priority"] = c.Priority,
+            }).ToArray()),
+            ["rows"] = new JsonArray(items.Select(item => (JsonNode)new JsonObject
+            {
+                ["cells"] = new JsonArray(columns.Select(c => c.Cell(item)?.DeepClone() ?? "<none>").ToArray()),
+                ["object"] = new JsonObject
+                {
+                    ["kind"] = "PartialObjectMetadata",
+                    ["apiVersion"] = "meta.k8s.io/v1",
+                    ["metadata"] = item["metadata"]?.DeepClone(),
+                },
+            }).ToArray()),
+        };
+    }
+
+    private static List<Column> ColumnsFor(ResourceType type, DateTimeOffset now)
+    {
+        var name = new Column("Name", "string", o => o["metadata"]?["name"]?.DeepClone(), Format: "name");
+        var age = new Column("Age", "string", o => Age(o["metadata"]?["creationTimestamp"]?.ToString(), now));
+        string S(JsonObject o, string path) => JsonPaths.GetString(o, path) ?? "<none>";
+        int I(JsonObject o, string path) => JsonPaths.Get(o, path)?.GetValue<int>() ?? 0;
+
+        if (type.IsCustom)
+        {
+            var printer = type.PrinterColumns ?? [];
+            if (printer.Count == 0)
+                return [name, age];
+            return [name, .. printer.Select(c => new Column(c.Name, c.Type == "date" ? "string" : c.Type, o =>
+            {
+                var value = JsonPaths.Get(o, c.JsonPath);
+                return c.Type == "date" ? Age(value?.ToString(), now) : value?.DeepClone();
+            }, c.Priority))];
+        }
+
+        return (type.Group, type.Plural) switch
+        {
+            ("", "pods") =>
+            [
+                name,
+                new Column("Ready", "string", o => $"{(o["status"]?["containerStatuses"] as JsonArray ?? []).Count(c => c?["ready"]?.GetValue<bool>() == true)}/{(o["spec"]?["containers"] as JsonArray ?? []).Count}"),
+                new Column("Status", "string", o => PodStatus(o)),
+                new Column("Restarts", "string", o => (o["status"]?["containerStatuses"] as JsonArray ?? []).Sum(c => c?["restartCount"]?.GetValue<int>() ?? 0).ToString(CultureInfo.InvariantCulture)),
+                age,
+                new Column("IP", "string", o => S(o, "status.podIP"), 1),
+                new Column("Node", "string", o => S(o, "spec.nodeName"), 1),
+            ],
+            ("apps", "deployments") =>
+            [
+                name,
+                new Column("Ready", "string", o => $"{I(o, "status.readyReplicas")}/{JsonPaths.Get(o, "spec.replicas")?.GetValue<int>() ?? 1}"),
+                new Column("Up-to-date", "integer", o => I(o, "status.updatedReplicas")),
+                new Column("Available", "integer", o => I(o, "status.availableReplicas")),
+                age,
+            ],
+            ("apps", "statefulsets") =>
+            [
+                name,
+                new Column("Ready", "string", o => $"{I(o, "status.readyReplicas")}/{JsonPaths.Get(o, "spec.replicas")?.GetValue<int>() ?? 1}"),
+                age,
+            ],
+            ("", "configmaps") => [name, new Column("Data", "integer", o => (o["data"] as JsonObject ?? []).Count + (o["binaryData"] as JsonObject ?? []).Count), age],
+            ("", "secrets") => [name, new Column("Type", "string", o => S(o, "type")), new Column("Data", "integer", o => (o["data"] as JsonObject ?? []).Count), age],
+            ("", "namespaces") => [name, new Column("Status", "string", o => o["metadata"]?["deletionTimestamp"] is null ? "Active" : "Terminating"), age],
+            ("", "nodes") => [name, new Column("Status", "string", _ => "Ready"), new Column("Roles", "string", _ => "<none>"), age, new Column("Version", "string", o => S(o, "status.nodeInfo.kubeletVersion"))],
+            ("", "services") => [name, new Column("Type", "string", o => S(o, "spec.type")), new Column("Cluster-IP", "string", o => S(o, "spec.clusterIP")), age],
+            ("", "events") =>
+            [
+                new Column("Last Seen", "string", o => Age(JsonPaths.GetString(o, "lastTimestamp") ?? JsonPaths.GetString(o, "eventTime") ?? JsonPaths.GetString(o, "metadata.creationTimestamp"), now)),
+                new Column("Type", "string", o => S(o, "type")),
+                new Column("Reason", "string", o => S(o, "reason")),
+                new Column("Object", "string", o => $"{JsonPaths.GetString(o, "involvedObject.kind")?.ToLowerInvariant()}/{JsonPaths.GetString(o, "involvedObject.name")}"),
+                new Column("Message", "string", o => S(o, "message")),
+                name with { Priority = 1 },
+            ],
+            ("autoscaling", "horizontalpodautoscalers") =>
+            [
+                name,
+                new Column("Reference", "string", o => $"{S(o, "spec.scaleTargetRef.kind")}/{S(o, "spec.scaleTargetRef.name")}"),
+                new Column("MinPods", "integer", o => JsonPaths.Get(o, "spec.minReplicas")?.GetValue<int>() ?? 1),
+                new Column("MaxPods", "integer", o => I(o, "spec.maxReplicas")),
+                new Column("Replicas", "integer", o => I(o, "status.currentReplicas")),
+                age,
+            ],
+            ("policy", "poddisruptionbudgets") =>
+            [
+                name,
+                new Column("Min Available", "string", o => S(o, "spec.minAvailable").Replace("<none>", "N/A", StringComparison.Ordinal)),
+                new Column("Max Unavailable", "string", o => S(o, "spec.maxUnavailable").Replace("<none>", "N/A", StringComparison.Ordinal)),
+                new Column("Allowed Disruptions", "integer", o => I(o, "status.disruptionsAllowed")),
+                age,
+            ],
+            ("apiextensions.k8s.io", "customresourcedefinitions") =>
+                [name, new Column("Created At", "date", o => o["metadata"]?["creationTimestamp"]?.DeepClone())],
+            _ => [name, age],
+        };
+    }
+
+    private static string PodStatus(JsonObject pod)
+    {
+        if (pod["metadata"]?["deletionTimestamp"] is not null)
+            return "Terminating";
+        foreach (var status in (pod["status"]?["containerStatuses"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            if (status["state"]?["waiting"]?["reason"] is { } waiting)
+                return waiting.ToString();
+            if (status["state"]?["terminated"]?["reason"] is { } terminated)
+                return terminated.ToString();
+        }
+
+        return pod["status"]?["phase"]?.ToString() ?? "Pending";
+    }
+
+    /// <summary>The API server's short age format (k8s.io/apimachinery duration.HumanDuration).</summary>
+    public static string Age(string? timestamp, DateTimeOffset now)
+    {
+        if (timestamp is null || !DateTimeOffset.TryParse(timestamp, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+            return "<unknown>";
+        var d = now - at;
+        var seconds = (long)d.TotalSeconds;
+        if (seconds < -1)
+            return "<invalid>";
+        if (seconds < 0)
+            return "0s";
+        if (seconds < 120)
+            return $"{seconds}s";
+        var minutes = (long)d.TotalMinutes;
+        if (minutes < 10)
+            return seconds % 60 == 0 ? $"{minutes}m" : $"{minutes}m{seconds % 60}s";
+        if (minutes < 180)
+            return $"{minutes}m";
+        var hours = (long)d.TotalHours;
+        if (hours < 8)
+            return minutes % 60 == 0 ? $"{hours}h" : $"{hours}h{minutes % 60}m";
+        if (hours < 48)
+            return $"{hours}h";
+        if (hours < 192)
+            return hours % 24 == 0 ? $"{hours / 24}d" : $"{hours / 24}d{hours % 24}h";
+        if (hours < 24 * 365 * 2)
+            return $"{hours / 24}d";
+        var years = hours / 24 / 365;
+        return years < 8 ? $"{years}y{hours / 24 % 365}d" : $"{years}y";
+    }
+}
