@@ -20,8 +20,9 @@ internal sealed class PauseHarness
 {
     public static readonly DateTimeOffset Now = new(2026, 6, 2, 12, 0, 0, TimeSpan.Zero);
 
-    public PauseHarness(AzuriteFixture azurite, bool appSettingPaused = false)
+    public PauseHarness(AzuriteFixture azurite, bool appSettingPaused = false, DateTimeOffset? start = null)
     {
+        Time = new FakeTimeProvider(start ?? Now);
         var names = azurite.NewNames();
         Audit = new AuditLogTable(azurite.Tables, names, Time);
         Table = new SystemStateTable(azurite.Tables, names, Audit, Time);
@@ -33,7 +34,7 @@ internal sealed class PauseHarness
         Windows = new MaintenanceWindowFunctions(Service, Time, NullLogger<MaintenanceWindowFunctions>.Instance);
     }
 
-    public FakeTimeProvider Time { get; } = new(Now);
+    public FakeTimeProvider Time { get; }
 
     public AuditLogTable Audit { get; }
 
@@ -69,8 +70,9 @@ internal sealed class PauseHarness
         return context.Request;
     }
 
-    public Task<IReadOnlyList<AuditRecord>> AuditRecordsAsync() =>
-        Audit.ListAsync(new AuditQuery { Since = Now.AddDays(-1), Until = Now.AddDays(30), Limit = 1000 }, CancellationToken.None);
+    /// <summary>The audit records, newest first, from a day before <see cref="Now"/> (or <paramref name="since"/>) to 30 days after it.</summary>
+    public Task<IReadOnlyList<AuditRecord>> AuditRecordsAsync(DateTimeOffset? since = null) =>
+        Audit.ListAsync(new AuditQuery { Since = since ?? Now.AddDays(-1), Until = (since ?? Now).AddDays(30), Limit = 1000 }, CancellationToken.None);
 
     /// <summary>Everything a refused request must leave untouched: the pause state, the windows and the audit log.</summary>
     public async Task<(string State, int Windows, int AuditRecords)> SnapshotAsync() =>
