@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Thoras.Domain.Audit;
+using Thoras.Domain.Enrollment;
 using Thoras.Infrastructure.Storage;
 
 namespace Thoras.Functions.Hosting;
@@ -30,6 +31,7 @@ public static class ServiceRegistration
         services.AddSingleton<TableStorageProbe>();
         services.AddSingleton<AuditLogTable>();
         services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<AuditLogTable>());
+        services.AddSingleton<IEnrollmentStore, EnrollmentTable>();
         services.AddThorasPause(configuration);
         services.AddThorasKubernetes(configuration);
 

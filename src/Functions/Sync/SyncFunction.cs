@@ -13,8 +13,8 @@ namespace Thoras.Functions.Sync;
 public sealed class SyncFunction(IEnumerable<ISyncStep> steps, ILogger<SyncFunction> logger)
 {
     [Function("Sync")]
-    public Task Run([TimerTrigger("%SyncSchedule%")] TimerInfo timer, FunctionContext context) =>
-        RunStepsAsync(context?.CancellationToken ?? CancellationToken.None);
+    public Task Run([TimerTrigger("%SyncSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
+        RunStepsAsync(cancellationToken);
 
     /// <summary>Runs every step once and returns what each did.</summary>
     public async Task<IReadOnlyList<SyncStepResult>> RunStepsAsync(CancellationToken cancellationToken)

@@ -28,6 +28,9 @@ public sealed class LocalFunctionHostTests(AzuriteFixture azurite) : IClassFixtu
             {
                 ["Storage:ConnectionString"] = azurite.ConnectionString,
                 ["TickSchedule"] = "* * * * * *",
+                // The sample functions never call the cluster; a closed loopback port keeps the setting valid.
+                ["Kubernetes:Mode"] = "url",
+                ["Kubernetes:ClusterUrl"] = "http://127.0.0.1:9",
             });
             builder.Services.AddSingleton(_calls);
         });

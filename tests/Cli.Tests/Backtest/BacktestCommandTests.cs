@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Thoras.Cli.Backtest;
+using Xunit;
+
+namespace Thoras.Cli.Tests.Backtest;
+
+public sealed class BacktestCommandTests : IDisposable
+{
+    private readonly string directory = Directory.CreateTempSubdirectory("thoras-backtest-").FullName;
+
+    [Fact]
+    public void Run_JsonFormat_DocumentedShape()
+    {
+        var trace = WriteTrace("daily.csv", days: 2);
+        var stdout = new StringWriter();
+
+        var exit = BacktestCommand.Run([trace, "--format", "json", "--min-lookback", "12h", "--no-progress"], stdout, TextWriter.Null);
+
+        Assert.Equal(0, exit);
+        using var json = JsonDocument.Parse(stdout.ToString());
+        var series = Assert.Single(json.RootElement.GetProperty("series").EnumerateArray());
+        Assert.Equal("daily", series.GetProperty("name").GetString());
+        Assert.Equal(576, series.GetProperty("points").GetInt32());
+        var results = series.GetProperty("results").EnumerateArray().ToArray();
+        Assert.Equal(4, results.Count(r => r.GetProperty("policy").GetString() == "thoras"));
+        Assert.Equal(4, results.Count(r => r.GetProperty("policy").GetString() == "naive"));
+        Assert.Equal(13, results.Count(r => r.GetProperty("policy").GetString() == "vpa"));
+        Assert.Single(results, r => r.GetProperty("policy").GetString() == "static");
+        foreach (var result in results)
+        {
+            foreach (var name in new[] { "policy", "setting", "riskTarget", "underProvisionedShare", "slack", "deficit", "changes" })
+            {
+                Assert.True(result.TryGetProperty(name, out _), $"result lacks {name}");
+            }
+        }
+
+        Assert.All(results.Where(r => r.GetProperty("policy").GetString() == "vpa"), r => Assert.Equal(JsonValueKind.Null, r.GetProperty("riskTarget").ValueKind));
+        var frontier = json.RootElement.GetProperty("frontier").EnumerateArray().ToArray();
+        Assert.Contains(frontier, f => f.GetProperty("policy").GetString() == "thoras" && f.GetProperty("riskTarget").GetDouble() == 0.02);
+    }
+
+    [Fact]
+    public void Run_Plots_WritesOnePngPerSeries()
+    {
+        var trace = WriteTrace("daily.csv", days: 2);
+        var plots = Path.Combine(directory, "plots");
+
+        BacktestCommand.Run([trace, "--min-lookback", "12h", "--plots", plots, "--no-progress"], TextWriter.Null, TextWriter.Null);
+
+        var png = Assert.Single(Directory.GetFiles(plots));
+        Assert.EndsWith("daily.png", png, StringComparison.Ordinal);
+        Assert.True(new FileInfo(png).Length > 1000);
+    }
+
+    [Fact]
+    public void Run_Progress_OnStderrOnly()
+    {
+        var trace = WriteTrace("daily.csv", days: 2);
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+
+        BacktestCommand.Run([trace, "--format", "json", "--min-lookback", "12h"], stdout, stderr);
+
+        Assert.Contains("1/1", stderr.ToString(), StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(stdout.ToString());
+        Assert.Equal(JsonValueKind.Object, json.RootElement.ValueKind);
+    }
+
+    [Fact]
+    public void Run_UnknownOption_Rejected()
+    {
+        var trace = WriteTrace("daily.csv", days: 1);
+
+        var error = Assert.Throws<CommandLineException>(() => BacktestCommand.Run([trace, "--colour", "red"], TextWriter.Null, TextWriter.Null));
+
+        Assert.Contains("--colour", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Run_BadMode_Rejected()
+    {
+        var trace = WriteTrace("daily.csv", days: 1);
+
+        Assert.Throws<CommandLineException>(() => BacktestCommand.Run([trace, "--mode", "cheap"], TextWriter.Null, TextWriter.Null));
+    }
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    private string WriteTrace(string name, int days)
+    {
+        var random = new Random(5);
+        var text = new StringBuilder("timestamp,value\n");
+        var start = new DateTime(2026, 1, 5, 0, 0, 0, DateTimeKind.Utc);
+        for (var i = 0; i < days * 288; i++)
+        {
+            var value = 10 + (5 * Math.Sin(2 * Math.PI * i / 288.0)) + random.NextDouble();
+            text.Append(CultureInfo.InvariantCulture, $"{start.AddMinutes(5 * i):yyyy-MM-dd HH:mm:ss},{value:0.###}\n");
+        }
+
+        var path = Path.Combine(directory, name);
+        File.WriteAllText(path, text.ToString());
+        return path;
+    }
+}

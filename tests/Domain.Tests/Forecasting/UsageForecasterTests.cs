@@ -1,0 +1,127 @@
+using Xunit;
+using Thoras.Domain.Forecasting;
+
+namespace Thoras.Domain.Tests.Forecasting;
+
+public class UsageForecasterTests
+{
+    private static readonly ForecastSettings Settings = new() { MinLookback = TimeSpan.FromHours(6), TrainingWindow = TimeSpan.FromDays(2) };
+
+    [Fact]
+    public void Suggest_BeforeMinLookback_NotEnoughData()
+    {
+        var forecaster = Fed(new UsageSeriesBuilder().WithDailyWave(50, 10, 3, 1).Build());
+
+        var forecast = forecaster.Suggest();
+
+        Assert.False(forecast.HasEnoughDataToScale);
+        Assert.Null(forecast.Suggestion);
+    }
+
+    [Fact]
+    public void Suggest_AfterMinLookback_SuggestionAboveRecentLevel()
+    {
+        var forecaster = Fed(new UsageSeriesBuilder().WithDailyWave(600, 10, 3, 1).Build());
+
+        var forecast = forecaster.Suggest();
+
+        Assert.True(forecast.HasEnoughDataToScale);
+        Assert.InRange(forecast.Suggestion!.Value, 6, 30);
+    }
+
+    [Fact]
+    public void Suggest_TwiceWithinCadence_TrainsOnce()
+    {
+        var blocks = new UsageSeriesBuilder().WithDailyWave(601, 10, 3, 1).Build();
+        var forecaster = Fed(blocks.Take(600));
+        forecaster.Suggest();
+        var model = forecaster.Predictor.Model;
+
+        forecaster.Observe(blocks[600]);
+        forecaster.Suggest();
+
+        Assert.Same(model, forecaster.Predictor.Model);
+    }
+
+    [Fact]
+    public void Suggest_CadencePassed_Retrains()
+    {
+        var blocks = new UsageSeriesBuilder().WithDailyWave(700, 10, 3, 1).Build();
+        var forecaster = Fed(blocks.Take(600));
+        forecaster.Suggest();
+        var model = forecaster.Predictor.Model;
+
+        foreach (var block in blocks.Skip(600).Take(72))
+        {
+            forecaster.Observe(block);
+        }
+
+        forecaster.Suggest();
+
+        Assert.NotSame(model, forecaster.Predictor.Model);
+    }
+
+    [Fact]
+    public void Suggest_Buffer_RaisesSuggestionByPercentage()
+    {
+        var blocks = new UsageSeriesBuilder().WithDailyWave(600, 10, 3, 1).Build();
+        var plain = Fed(blocks).Suggest().Suggestion!.Value;
+
+        var buffered = Fed(blocks, Settings with { BufferPercentage = 10 }).Suggest().Suggestion!.Value;
+
+        Assert.Equal(plain * 1.1, buffered, 9);
+    }
+
+    [Fact]
+    public void LoadState_SavedForecaster_SameSuggestionWithoutRetraining()
+    {
+        var blocks = new UsageSeriesBuilder().WithDailyWave(600, 10, 3, 1).Build();
+        var original = Fed(blocks);
+        original.Suggest();
+        using var state = new MemoryStream();
+        original.SaveState(state);
+        state.Position = 0;
+
+        var restored = UsageForecaster.LoadState(state, Settings, blocks);
+
+        Assert.Equal(original.Suggest().Suggestion!.Value, restored.Suggest().Suggestion!.Value, 6);
+    }
+
+    [Fact]
+    public void LoadState_UnknownVersion_Throws()
+    {
+        using var state = new MemoryStream([9, 0, 0, 0]);
+
+        Assert.Throws<InvalidDataException>(() => UsageForecaster.LoadState(state, Settings, []));
+    }
+
+    [Fact]
+    public void Observe_NonContiguousBlock_Throws()
+    {
+        var blocks = new UsageSeriesBuilder().WithConstant(3, 1).Build();
+        var forecaster = Fed(blocks.Take(1));
+
+        Assert.Throws<ArgumentException>(() => forecaster.Observe(blocks[2]));
+    }
+
+    [Fact]
+    public void Suggest_FlatSeries_SuggestsTheFlatLevel()
+    {
+        var forecaster = Fed(new UsageSeriesBuilder().WithConstant(600, 4).Build());
+
+        var suggestion = forecaster.Suggest().Suggestion!.Value;
+
+        Assert.Equal(4, suggestion, 3);
+    }
+
+    private static UsageForecaster Fed(IEnumerable<UsageBlock> blocks, ForecastSettings? settings = null)
+    {
+        var forecaster = new UsageForecaster(settings ?? Settings);
+        foreach (var block in blocks)
+        {
+            forecaster.Observe(block);
+        }
+
+        return forecaster;
+    }
+}
