@@ -13,14 +13,14 @@ namespace Thoras.Functions.Tests.Pause;
 
 /// <summary>
 /// The pause functions over real Table Storage (the test run's Azurite, fresh tables per harness). The cluster
-/// side (mirror, autonomous targets, reconcile) is behind our own ports and mocked here; the mirror adapter is
-/// tested against the sandbox API server.
+/// side (autonomous targets, reconcile, and the mirror unless a real one is passed) is behind our own ports and
+/// mocked here; the end-to-end tests pass the real ConfigMap mirror over the sandbox API server.
 /// </summary>
 internal sealed class PauseHarness
 {
     public static readonly DateTimeOffset Now = new(2026, 6, 2, 12, 0, 0, TimeSpan.Zero);
 
-    public PauseHarness(AzuriteFixture azurite, bool appSettingPaused = false, DateTimeOffset? start = null)
+    public PauseHarness(AzuriteFixture azurite, bool appSettingPaused = false, DateTimeOffset? start = null, IPauseMirror? mirror = null)
     {
         Time = new FakeTimeProvider(start ?? Now);
         var names = azurite.NewNames();
@@ -29,7 +29,7 @@ internal sealed class PauseHarness
         Options = new PauseOptions { ScalingPaused = appSettingPaused };
         Targets.Setup(t => t.ListAsync(It.IsAny<CancellationToken>()))
             .ReturnsAsync([new AutonomousTarget("shop", "api", "uid-1"), new AutonomousTarget("shop", "web", "uid-2")]);
-        Service = new PauseService(Table, Table, Mirror.Object, [Reconcile.Object], Options, Time);
+        Service = new PauseService(Table, Table, mirror ?? Mirror.Object, [Reconcile.Object], Options, Time);
         Functions = new PauseFunctions(Service, Targets.Object, Options, NullLogger<PauseFunctions>.Instance);
         Windows = new MaintenanceWindowFunctions(Service, Time, NullLogger<MaintenanceWindowFunctions>.Instance);
     }
