@@ -56,6 +56,8 @@ public sealed class SyncFunctionTests(AzuriteFixture azurite) : IClassFixture<Az
 
         Assert.All(results, r => Assert.True(r.Succeeded));
         Assert.Equal(["manual"], (await h.Table.ReadAsync(CancellationToken.None)).Holders.Keys);
-        Assert.Equal(["window-create", "window-start", "pause", "window-end"], (await h.AuditRecordsAsync()).Reverse().Select(r => r.Action));
+        var records = await h.AuditRecordsAsync();
+        Assert.Equal(["pause", "window-create", "window-end", "window-start"], records.Select(r => r.Action).Order());
+        Assert.Equal(("window-end", PauseHarness.Now.AddHours(5).AddMinutes(1)), (records[0].Action, records[0].At));
     }
 }
