@@ -5,8 +5,8 @@ using Xunit;
 namespace Thoras.TestSupport.Kubernetes;
 
 /// <summary>
-/// Gives a test class a running sandbox API server (over real HTTP on 127.0.0.1) and a client for it;
-/// each test isolates itself in its own namespace from <see cref="NewNamespaceAsync"/>.
+/// Gives a test class a running sandbox API server (over real HTTP on 127.0.0.1) with the chart's AIScaleTarget
+/// CRD applied, and a client for it; each test isolates itself in its own namespace from <see cref="NewNamespaceAsync"/>.
 /// </summary>
 /// <example>
 /// <code>
@@ -22,6 +22,10 @@ public sealed class SandboxClusterFixture : IAsyncLifetime
 
     public IKubernetes Client { get; private set; } = null!;
 
+    /// <summary>The AIScaleTarget CRD as the Helm chart ships it.</summary>
+    public static string CrdPath =>
+        Path.Combine(Thoras.Infrastructure.Storage.Emulator.AzuriteProcess.FindRepositoryRoot(), "infra", "k8s", "chart", "crds", "aiscaletargets.thoras.ai.yaml");
+
     /// <summary>Creates a namespace no other test uses and returns its name.</summary>
     public async Task<string> NewNamespaceAsync(string prefix = "t")
     {
@@ -32,7 +36,8 @@ public sealed class SandboxClusterFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Sandbox = await SandboxServer.StartAsync(new SandboxOptions());
+        Sandbox = await SandboxServer.StartAsync(new SandboxOptions { AdmissionTimeout = TimeSpan.FromSeconds(1) });
+        await Sandbox.Seed.ApplyFileAsync(CrdPath);
         Client = Sandbox.CreateClient();
     }
 
