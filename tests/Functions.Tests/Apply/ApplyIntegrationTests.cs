@@ -10,7 +10,7 @@ namespace Thoras.Functions.Tests.Apply;
 /// <summary>The apply stage and the admission webhook against the sandbox (real HTTP) and Azurite.</summary>
 public sealed class ApplyIntegrationTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
 {
-    private static JsonObject VerticalSpec(string mode = "autonomous", string updateMode = "in_place", int? maxDisrupted = null, string? interval = null)
+    private static JsonObject VerticalSpec(string mode = "autonomous", string updateMode = "in_place", int? maxDisrupted = null, string? interval = null, string workload = "web")
     {
         var vertical = new JsonObject
         {
@@ -22,7 +22,7 @@ public sealed class ApplyIntegrationTests(AzuriteFixture azurite) : IClassFixtur
             vertical["disruption"] = new JsonObject { ["max_disrupted"] = maxDisrupted, ["interval"] = interval ?? "1h" };
         return new JsonObject
         {
-            ["scaleTargetRef"] = new JsonObject { ["apiVersion"] = "apps/v1", ["kind"] = "Deployment", ["name"] = "web" },
+            ["scaleTargetRef"] = new JsonObject { ["apiVersion"] = "apps/v1", ["kind"] = "Deployment", ["name"] = workload },
             ["vertical"] = vertical,
         };
     }
@@ -223,5 +223,43 @@ public sealed class ApplyIntegrationTests(AzuriteFixture azurite) : IClassFixtur
         Assert.Equal(firstAfterCrash.Metadata.ResourceVersion, after[0].Metadata.ResourceVersion);
         Assert.Equal("400m", ApplyWorld.Cpu(after[1]));
         Assert.Equal(uid, (await world.StatusAsync("web")).LastProcessedSuggestionUID);
+    }
+
+    [Fact]
+    public async Task RunOnce_OneTargetHangs_OtherTargetIsAppliedAndHangingOneFailsWithinItsBudget()
+    {
+        await using var world = await ApplyWorld.StartAsync(azurite, new Dictionary<string, string?> { ["Apply:TargetTimeBudget"] = "00:00:02" });
+        await world.DeployAsync(replicas: 1, name: "slow");
+        await world.DeployAsync(replicas: 1, name: "web");
+        var slow = await world.CreateTargetAsync("slow", VerticalSpec(workload: "slow"));
+        var web = await world.CreateTargetAsync("web", VerticalSpec());
+        await world.PublishAsync(slow, cpu: "400m", memory: "384Mi");
+        await world.PublishAsync(web, cpu: "400m", memory: "384Mi");
+        var slowPod = (await world.PodsAsync("slow")).Single().Metadata.Name;
+        world.Sandbox.Faults.HangNext("PATCH", $"/api/v1/namespaces/{ApplyWorld.Namespace}/pods/{slowPod}/resize", duration: TimeSpan.FromSeconds(30));
+
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var pass = await world.Stage.RunOnceAsync(CancellationToken.None);
+
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"the pass took {clock.Elapsed}");
+        Assert.Equal(ApplyOutcome.Applied, pass.Targets.Single(t => t.Key.Name == "web").Outcome);
+        Assert.Equal(ApplyOutcome.Failed, pass.Targets.Single(t => t.Key.Name == "slow").Outcome);
+        Assert.Equal(ApplyConditions.ApplyFailedReason, (await world.StatusAsync("slow")).Condition(TargetConditionTypes.Scaling)!.Reason);
+    }
+
+    [Fact]
+    public async Task Admission_TargetsCannotBeRead_PodAdmittedUnchanged()
+    {
+        await using var world = await ApplyWorld.StartAsync(azurite);
+        await world.DeployAsync(replicas: 1);
+        var target = await world.CreateTargetAsync("web", VerticalSpec());
+        await world.PublishAsync(target, cpu: "400m", memory: "384Mi");
+        var existing = (await world.PodsAsync()).Single().Metadata.Name;
+        world.Sandbox.Faults.FailNext("GET", $"/apis/thoras.ai/v1/namespaces/{ApplyWorld.Namespace}/aiscaletargets");
+
+        await world.ScaleAsync(2);
+
+        var created = (await world.PodsAsync()).Single(p => p.Metadata.Name != existing);
+        Assert.Equal(("250m", "256Mi"), (ApplyWorld.Cpu(created), ApplyWorld.Memory(created)));
     }
 }

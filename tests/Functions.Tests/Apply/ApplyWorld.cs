@@ -64,7 +64,7 @@ public sealed class ApplyWorld : IAsyncDisposable
 
     public PauseService Pause => Services.GetRequiredService<PauseService>();
 
-    public static async Task<ApplyWorld> StartAsync(AzuriteFixture azurite)
+    public static async Task<ApplyWorld> StartAsync(AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var sandbox = await SandboxServer.StartAsync(new SandboxOptions { AdmissionTimeout = TimeSpan.FromSeconds(5) });
         await sandbox.Seed.ApplyFileAsync(Path.Combine(RepositoryRoot(), "infra", "k8s", "chart", "crds", "aiscaletargets.thoras.ai.yaml"));
@@ -78,7 +78,7 @@ public sealed class ApplyWorld : IAsyncDisposable
             ["Kubernetes:Mode"] = "url",
             ["Kubernetes:ClusterUrl"] = sandbox.BaseUrl.ToString(),
             ["Admission:PathSecret"] = PathSecret,
-        }).Build();
+        }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var services = new ServiceCollection()
             .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
             .AddThorasFunctions(configuration)
