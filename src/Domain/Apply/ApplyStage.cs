@@ -19,6 +19,7 @@ public sealed class ApplyStage(
     IScalingActions actions,
     IEnrollmentStore enrollments,
     IDisruptionLedger disruptions,
+    IOomKillLedger oomKills,
     SuggestionGate gate,
     IAuditLog audit,
     ApplyOptions options,
@@ -92,17 +93,22 @@ public sealed class ApplyStage(
         var pods = resolved.Pods.Where(p => !p.IsTerminating && p.Phase is "Running" or "Pending").ToList();
         var podUids = pods.Select(p => p.Uid).ToHashSet(StringComparer.Ordinal);
 
-        // Step 1: the baseline of this suggestion; pods already done for it (still present) are never touched again.
-        var baseline = record.Vertical is { } existing && existing.SuggestionUid == uid
+        // Step 1: OOM remediation. A kill not seen before raises memory at once, and the floors still holding are
+        // raised into the suggestion; a new kill sends every pod through the steps again.
+        var (floors, newKill) = await OomFloorsAsync(target, pods, now, cancellationToken);
+        suggestion = OomFloor.Raise(suggestion, floors, now);
+
+        // Step 2: the baseline of this suggestion; pods already done for it (still present) are never touched again.
+        var baseline = record.Vertical is { } existing && existing.SuggestionUid == uid && !newKill
             ? existing with { DonePods = [.. existing.DonePods.Where(podUids.Contains)] }
             : new VerticalBaseline(uid, now, record.Vertical?.ControllerSpec ?? resolved.Workload?.Containers ?? [], []);
         var done = new List<string>(baseline.DonePods);
         var pending = mode.ChangesRunningPods() ? pods.Where(p => !done.Contains(p.Uid)).ToList() : [];
-        if (pending.Count == 0 && record.Vertical?.SuggestionUid == uid && target.Status.LastProcessedSuggestionUID == uid)
+        if (pending.Count == 0 && !newKill && record.Vertical?.SuggestionUid == uid && target.Status.LastProcessedSuggestionUID == uid)
             return new TargetApplyResult(target.Key, ApplyOutcome.UpToDate, $"suggestion {uid} is applied");
         record = await enrollments.SaveAsync(record with { Vertical = baseline }, cancellationToken);
 
-        // Step 2: resize in place where the update mode allows it; note the pods only recreation can change.
+        // Step 3: resize in place where the update mode allows it; note the pods only recreation can change.
         var resized = new List<string>();
         var toRecreate = new List<WorkloadPod>();
         foreach (var pod in pending)
@@ -128,11 +134,11 @@ public sealed class ApplyStage(
             toRecreate.Add(pod);
         }
 
-        // Step 3: evict what must be recreated, within disruption.max_disrupted per disruption.interval and the PDBs.
+        // Step 4: evict what must be recreated, within disruption.max_disrupted per disruption.interval and the PDBs.
         var (evicted, waiting) = await EvictAsync(resolved, toRecreate, record, done, now, cancellationToken);
         record = evicted.Record;
 
-        // Step 4: record progress in the status, and audit what changed.
+        // Step 5: record progress in the status, and audit what changed.
         var complete = waiting.Count == 0;
         var progress = complete
             ? $"suggestion {uid} is applied to {done.Count} running pod(s)" + (mode.ChangesRunningPods() ? string.Empty : " (update_mode initial: new pods only)")
@@ -243,6 +249,29 @@ public sealed class ApplyStage(
         }
 
         return new TargetApplyResult(target.Key, ApplyOutcome.Applied, progress);
+    }
+
+    private async Task<(IReadOnlyList<OomFloor> Floors, bool NewKill)> OomFloorsAsync(AIScaleTarget target, IReadOnlyList<WorkloadPod> pods, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var policy = target.Spec.Vertical!.OomRemediation;
+        if (policy?.Enabled == false)
+            return ([], false);
+        var known = (await oomKills.ListAsync(target.Metadata.Uid, cancellationToken)).ToList();
+        var newKill = false;
+        foreach (var pod in pods)
+        {
+            foreach (var container in pod.Containers.Where(c => c.LastTerminationReason == "OOMKilled" && c.Requests.Memory is not null))
+            {
+                if (known.Any(k => k.PodUid == pod.Uid && k.Floor.Container == container.Name && k.RestartCount == container.RestartCount))
+                    continue;
+                var kill = new OomKill(pod.Uid, container.RestartCount, OomFloor.AfterKill(container.Name, container.Requests.Memory!.Value, now, policy)!);
+                await oomKills.RecordAsync(target.Metadata.Uid, kill, cancellationToken);
+                known.Add(kill);
+                newKill = true;
+            }
+        }
+
+        return ([.. known.Select(k => k.Floor).Where(f => now < f.Until)], newKill);
     }
 
     private static int? OriginalFromAnnotation(HorizontalAutoscaler hpa)

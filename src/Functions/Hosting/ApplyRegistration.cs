@@ -31,6 +31,7 @@ public static class ApplyRegistration
         services.TryAddSingleton<ITargetCluster, KubernetesTargetCluster>();
         services.AddSingleton<IScalingActions, KubernetesScalingActions>();
         services.AddSingleton<IDisruptionLedger, DisruptionTable>();
+        services.AddSingleton<IOomKillLedger, OomKillTable>();
         services.AddSingleton<ApplyStage>();
         services.AddSingleton<PodAdmissionPolicy>();
         services.AddSingleton<IReconcileTrigger, ApplyReconcileTrigger>();

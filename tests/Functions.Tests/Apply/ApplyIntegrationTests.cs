@@ -262,4 +262,25 @@ public sealed class ApplyIntegrationTests(AzuriteFixture azurite) : IClassFixtur
         var created = (await world.PodsAsync()).Single(p => p.Metadata.Name != existing);
         Assert.Equal(("250m", "256Mi"), (ApplyWorld.Cpu(created), ApplyWorld.Memory(created)));
     }
+
+    [Fact]
+    public async Task RunOnce_ContainerOomKilled_RaisesMemoryAtOnceAboveSuggestionAndOnlyOncePerKill()
+    {
+        // Samples a day apart: the pod is OOM-killed once, when the sandbox first sees it, and not again during the test.
+        await using var world = await ApplyWorld.StartAsync(azurite, usageSampleInterval: TimeSpan.FromDays(1));
+        await world.DeployAsync(replicas: 1, usage: "ratio:5");
+        var target = await world.CreateTargetAsync("web", VerticalSpec());
+        await world.PublishAsync(target, cpu: "250m", memory: "200Mi");
+        var killed = (await world.PodsAsync()).Single();
+        Assert.Equal("OOMKilled", killed.Status.ContainerStatuses.Single().LastState?.Terminated?.Reason);
+
+        await world.Stage.RunOnceAsync(CancellationToken.None);
+        var raised = (await world.PodsAsync()).Single();
+        await world.Stage.RunOnceAsync(CancellationToken.None);
+        var afterSecondRun = (await world.PodsAsync()).Single();
+
+        var memory = Thoras.Domain.Targets.Quantity.Parse(ApplyWorld.Memory(raised)).Amount;
+        Assert.True(memory >= 1.2m * 256 * 1024 * 1024, $"memory was raised to {ApplyWorld.Memory(raised)}");
+        Assert.Equal(ApplyWorld.Memory(raised), ApplyWorld.Memory(afterSecondRun));
+    }
 }

@@ -64,9 +64,13 @@ public sealed class ApplyWorld : IAsyncDisposable
 
     public PauseService Pause => Services.GetRequiredService<PauseService>();
 
-    public static async Task<ApplyWorld> StartAsync(AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<ApplyWorld> StartAsync(AzuriteFixture azurite, IReadOnlyDictionary<string, string?>? settings = null, TimeSpan? usageSampleInterval = null)
     {
-        var sandbox = await SandboxServer.StartAsync(new SandboxOptions { AdmissionTimeout = TimeSpan.FromSeconds(5) });
+        var sandbox = await SandboxServer.StartAsync(new SandboxOptions
+        {
+            AdmissionTimeout = TimeSpan.FromSeconds(5),
+            UsageSampleInterval = usageSampleInterval ?? TimeSpan.FromMinutes(1),
+        });
         await sandbox.Seed.ApplyFileAsync(Path.Combine(RepositoryRoot(), "infra", "k8s", "chart", "crds", "aiscaletargets.thoras.ai.yaml"));
         await sandbox.Seed.NamespaceAsync(Namespace);
         await sandbox.Seed.NamespaceAsync("thoras");
@@ -135,8 +139,8 @@ public sealed class ApplyWorld : IAsyncDisposable
     }
 
     /// <summary>A Deployment <c>web</c> with container <c>app</c> (250m/256Mi requests, 1/1Gi limits).</summary>
-    public Task DeployAsync(int replicas, string name = "web") =>
-        Sandbox.Seed.ApplyAsync(WorkloadBuilder.Deployment(Namespace, name).WithReplicas(replicas).WithContainer("app", "250m", "256Mi", "1", "1Gi").Build());
+    public Task DeployAsync(int replicas, string name = "web", string usage = "ratio:0.5") =>
+        Sandbox.Seed.ApplyAsync(WorkloadBuilder.Deployment(Namespace, name).WithReplicas(replicas).WithContainer("app", "250m", "256Mi", "1", "1Gi").WithUsage(usage).Build());
 
     /// <summary>Creates an AIScaleTarget and returns it as the app reads it.</summary>
     public async Task<AIScaleTarget> CreateTargetAsync(string name, JsonObject spec)
