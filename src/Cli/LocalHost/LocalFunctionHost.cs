@@ -26,6 +26,11 @@ public static class LocalFunctionHost
         configure?.Invoke(builder);
 
         builder.Services.AddThorasFunctions(builder.Configuration);
+        if (options.TimeProvider is not null)
+        {
+            builder.Services.AddSingleton(options.TimeProvider);
+        }
+
         builder.Services.AddMvcCore();
         builder.Services.AddSingleton(catalog);
         builder.Services.AddSingleton(FunctionKey.LoadOrCreate(options.FunctionKeyPath));

@@ -18,6 +18,9 @@ public sealed class LocalHostOptions
     /// <summary>Whether timer functions run on their schedules. Default: true.</summary>
     public bool RunTimers { get; set; } = true;
 
+    /// <summary>The app's clock, replacing the system clock in the app's services. Default: null (the system clock).</summary>
+    public TimeProvider? TimeProvider { get; set; }
+
     /// <summary>The assembly whose functions are hosted. Default: the Functions app.</summary>
     public Assembly FunctionsAssembly { get; set; } = typeof(HealthFunction).Assembly;
 }

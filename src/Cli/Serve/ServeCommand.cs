@@ -32,12 +32,13 @@ public static class ServeCommand
         var key = FunctionKey.LoadOrCreate(Path.Combine(state, "function-key"));
         var admissionSecret = key.Value.Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal);
         var appBase = new Uri($"http://127.0.0.1:{options.Port}");
+        var clock = new ScaledTimeProvider(options.SpeedUp);
 
         await using var sandbox = options.UseSandbox
             ? await SandboxServer.StartAsync(new SandboxOptions
             {
                 Port = options.SandboxPort,
-                SpeedUp = options.SpeedUp,
+                TimeProvider = clock,
                 TracesDirectory = Path.Combine(AppContext.BaseDirectory, "Demo", "traces"),
                 AdmissionWebhookUrl = options.Port == 0 ? null : new Uri(appBase, $"/api/admission/pods/{admissionSecret}"),
                 LoggerFactory = loggerFactory,
@@ -50,11 +51,6 @@ public static class ServeCommand
             kubeconfig = Path.Combine(state, "sandbox.kubeconfig");
             sandbox.WriteKubeconfig(kubeconfig);
             await ChartInstaller.InstallAsync(root, kubeconfig, log, cancellationToken);
-            if (options.Demo)
-            {
-                await sandbox.Seed.ApplyFileAsync(Path.Combine(AppContext.BaseDirectory, "Demo", "demo.yaml"), cancellationToken);
-                log.LogInformation("Seeded the demo namespace: workloads web, api, worker with their HPAs and AIScaleTargets");
-            }
         }
 
         var settings = new Dictionary<string, string?>
@@ -68,7 +64,7 @@ public static class ServeCommand
         };
 
         var app = LocalFunctionHost.Build(
-            new LocalHostOptions { Port = options.Port, FunctionKeyPath = Path.Combine(state, "function-key") },
+            new LocalHostOptions { Port = options.Port, FunctionKeyPath = Path.Combine(state, "function-key"), TimeProvider = sandbox is null ? null : clock },
             [],
             builder =>
             {
@@ -79,6 +75,14 @@ public static class ServeCommand
         await using (app)
         {
             await app.StartAsync(cancellationToken);
+
+            // Seeded once the app listens, so the demo's first pods already pass the admission webhook.
+            if (sandbox is not null && options.Demo)
+            {
+                await sandbox.Seed.ApplyFileAsync(Path.Combine(AppContext.BaseDirectory, "Demo", "demo.yaml"), cancellationToken);
+                log.LogInformation("Seeded the demo namespace: workloads web, api, worker with their HPAs and AIScaleTargets");
+            }
+
             PrintSummary(stdout, LocalFunctionHost.BaseAddress(app), key.Value, Path.Combine(state, "function-key"), sandbox, kubeconfig);
             try
             {

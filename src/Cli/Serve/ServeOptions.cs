@@ -13,7 +13,8 @@ public sealed class ServeOptions
           --kubeconfig PATH    use a real cluster from this kubeconfig instead of the sandbox
           --context NAME       the kubeconfig context (default: the current context)
           --sandbox-port N     the sandbox's port on 127.0.0.1 (default 0: a free port)
-          --speed-up X         simulated seconds per real second in the sandbox (default 60)
+          --speed-up X         how much faster than real time the app's clock and the sandbox run (default 20;
+                               1 runs in real time; with a real cluster the app's clock is always real)
           --no-demo            do not seed the demo namespace into the sandbox
           --state-dir PATH     where the key, kubeconfig and Azurite data live (default .thoras)
         """;
@@ -28,7 +29,7 @@ public sealed class ServeOptions
 
     public int SandboxPort { get; private set; }
 
-    public double SpeedUp { get; private set; } = 60;
+    public double SpeedUp { get; private set; } = 20;
 
     public bool Demo { get; private set; } = true;
 
