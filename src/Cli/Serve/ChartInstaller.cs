@@ -25,7 +25,7 @@ public static class ChartInstaller
             throw new FileNotFoundException($"helm and kubectl were not found in '{tools}'; run ./build.sh tools.");
         }
 
-        var manifests = await RunAsync(helm, ["template", "thoras", chart, "--namespace", "thoras"], null, cancellationToken);
+        var manifests = await RunAsync(helm, ["template", "thoras", chart, "--namespace", "thoras", "--include-crds"], null, cancellationToken);
         await RunAsync(kubectl, ["--kubeconfig", kubeconfig, "apply", "-f", "-"], manifests, cancellationToken);
         log.LogInformation("Installed the Helm chart {Chart} into the sandbox", chart);
     }

@@ -49,7 +49,8 @@ public interface ITargetCluster
     Task<TargetStatus> UpdateStatusAsync(TargetKey key, string uid, Func<TargetStatus, TargetStatus> change, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Adds <see cref="AIScaleTarget.CleanupFinalizer"/>; false when it was already there. Throws
+    /// Adds <see cref="AIScaleTarget.CleanupFinalizer"/>; false when it was already there, or when the target is
+    /// already being deleted (Kubernetes refuses new finalizers then). Throws
     /// <see cref="TargetNotFoundException"/> when the target is gone or has another UID.
     /// </summary>
     Task<bool> AddFinalizerAsync(TargetKey key, string uid, CancellationToken cancellationToken);

@@ -21,6 +21,32 @@ public static class TargetJson
     /// <summary>Reads a spec; throws <see cref="FormatException"/> naming the field and what is wrong with it.</summary>
     public static TargetSpec ReadSpec(JsonElement spec) => Read<TargetSpec>(spec, "spec");
 
+    /// <summary>
+    /// Reads and validates a spec: the spec, or every problem found (a spec that cannot be read has exactly one,
+    /// naming the field). Never throws for bad input.
+    /// </summary>
+    public static TargetSpec? ReadValidSpec(JsonElement spec, out IReadOnlyList<SpecProblem> problems)
+    {
+        if (spec.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+        {
+            problems = [new SpecProblem("spec", "is required")];
+            return null;
+        }
+
+        try
+        {
+            var read = ReadSpec(spec);
+            problems = TargetValidator.Validate(read);
+            return problems.Count == 0 ? read : null;
+        }
+        catch (FormatException ex)
+        {
+            var colon = ex.Message.IndexOf(": ", StringComparison.Ordinal);
+            problems = [colon > 0 ? new SpecProblem(ex.Message[..colon], ex.Message[(colon + 2)..]) : new SpecProblem("spec", ex.Message)];
+            return null;
+        }
+    }
+
     /// <summary>Reads a status; throws <see cref="FormatException"/> naming the field and what is wrong with it.</summary>
     public static TargetStatus ReadStatus(JsonElement status) => Read<TargetStatus>(status, "status");
 

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Thoras.Domain.Targets;
 
 /// <summary>
@@ -89,9 +91,9 @@ public static class TargetValidator
     private static void ValidateModel(ModelSpec model, string path, List<SpecProblem> problems)
     {
         if (model.PercentileValue is { } percentile && (percentile < 1 || percentile > 100 || double.IsNaN(percentile)))
-            problems.Add(new($"{path}.percentile_value", $"must be between 1 and 100, not {percentile}"));
+            problems.Add(new($"{path}.percentile_value", Invariant($"must be between 1 and 100, not {percentile}")));
         if (model.ForecastBufferPercentage is { } buffer && (buffer < 0 || buffer > 100 || double.IsNaN(buffer)))
-            problems.Add(new($"{path}.forecast_buffer_percentage", $"must be between 0 and 100, not {buffer}"));
+            problems.Add(new($"{path}.forecast_buffer_percentage", Invariant($"must be between 0 and 100, not {buffer}")));
         if (model.ForecastBlocks is { } blocks && blocks <= TimeSpan.Zero)
             problems.Add(new(path, SpecRules.ForecastBlocksPositive));
         if (model.ForecastInterval is { } interval && interval <= TimeSpan.Zero)
@@ -143,7 +145,7 @@ public static class TargetValidator
         if (resource.Lowerbound is { } low && resource.Upperbound is { } high && low > high)
             problems.Add(new(path, SpecRules.LowerboundNotAboveUpperbound));
         if (resource.Limit?.Ratio is { } ratio && (ratio < 1 || double.IsNaN(ratio)))
-            problems.Add(new($"{path}.limit.ratio", $"must be at least 1 (the limit is the request times the ratio), not {ratio}"));
+            problems.Add(new($"{path}.limit.ratio", Invariant($"must be at least 1 (the limit is the request times the ratio), not {ratio}")));
     }
 
     private static void ValidateHorizontal(HorizontalSpec horizontal, List<SpecProblem> problems)
@@ -166,6 +168,9 @@ public static class TargetValidator
     private static void ValidateScalingBehavior(ScalingBehavior? behavior, string path, List<SpecProblem> problems)
     {
         if (behavior?.ThresholdPercentage is { } threshold && (threshold < 0 || threshold > 100 || double.IsNaN(threshold)))
-            problems.Add(new($"{path}.threshold_percentage", $"must be between 0 and 100, not {threshold}"));
+            problems.Add(new($"{path}.threshold_percentage", Invariant($"must be between 0 and 100, not {threshold}")));
     }
+
+    /// <summary>Numbers in messages read the same on every machine (0.5, never 0,5).</summary>
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }

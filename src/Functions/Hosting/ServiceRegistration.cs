@@ -34,6 +34,7 @@ public static class ServiceRegistration
         services.AddSingleton<IEnrollmentStore, EnrollmentTable>();
         services.AddThorasPause(configuration);
         services.AddThorasKubernetes(configuration);
+        services.AddThorasTargets();
 
         return services;
     }

@@ -27,11 +27,19 @@ public static partial class Manifests
     /// <summary>The CRD as a whole.</summary>
     public static JsonObject Crd() => ReadDocuments(CrdPath).Single().AsObject();
 
+    /// <summary>The seed file of the local host's demo namespace (<c>thoras serve</c>).</summary>
+    public static string DemoSeed => Path.Combine(RepositoryRoot, "src", "Cli", "Demo", "demo.yaml");
+
     /// <summary>Every AIScaleTarget in every sample file, with the file it came from.</summary>
     public static IEnumerable<(string File, JsonObject Target)> SampleTargets() =>
         Directory.EnumerateFiles(SamplesDirectory, "*.yaml")
             .Order(StringComparer.Ordinal)
-            .SelectMany(file => ReadDocuments(file).Select(doc => (File: Path.GetFileName(file), Doc: doc.AsObject())))
+            .SelectMany(TargetsIn);
+
+    /// <summary>Every AIScaleTarget in one YAML file.</summary>
+    public static IEnumerable<(string File, JsonObject Target)> TargetsIn(string file) =>
+        ReadDocuments(file)
+            .Select(doc => (File: Path.GetFileName(file), Doc: doc.AsObject()))
             .Where(d => (string?)d.Doc["kind"] == "AIScaleTarget");
 
     /// <summary>Every document of a YAML file, as JSON: plain scalars become numbers, booleans and nulls as in YAML 1.2.</summary>

@@ -38,6 +38,16 @@ public class SampleTests
         Assert.Empty(TargetValidator.Validate(spec));
     }
 
+    [Fact]
+    public void Validate_DemoSeedTargets_HaveNoProblem()
+    {
+        var problems = Manifests.TargetsIn(Manifests.DemoSeed)
+            .SelectMany(t => TargetValidator.Validate(TargetJson.ReadSpec(JsonSerializer.SerializeToElement(t.Target["spec"])))
+                .Select(p => $"{t.Target["metadata"]!["name"]}: {p}"));
+
+        Assert.Empty(problems);
+    }
+
     [Theory]
     [MemberData(nameof(Samples))]
     public void Write_SampleReadThroughTheModel_KeepsEveryFieldAndValue(string file, string name)

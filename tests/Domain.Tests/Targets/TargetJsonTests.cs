@@ -24,6 +24,40 @@ public class TargetJsonTests
     }
 
     [Fact]
+    public void ReadValidSpec_UnreadableField_GivesOneProblemAtThatField()
+    {
+        var spec = TargetJson.ReadValidSpec(Json("""{"vertical":{"mode":"fast"}}"""), out var problems);
+
+        Assert.Null(spec);
+        Assert.Equal([new SpecProblem("spec.vertical.mode", "'fast' is not a valid mode; use " + TargetModes.AllowedText)], problems);
+    }
+
+    [Fact]
+    public void ReadValidSpec_NoSpec_SaysItIsRequired()
+    {
+        TargetJson.ReadValidSpec(default, out var problems);
+
+        Assert.Equal([new SpecProblem("spec", "is required")], problems);
+    }
+
+    [Fact]
+    public void ReadValidSpec_SpecBreakingRules_GivesEveryProblem()
+    {
+        var spec = TargetJson.ReadValidSpec(Json("""{"horizontal":{"mode":"auto","minReplicas":0}}"""), out var problems);
+
+        Assert.Null(spec);
+        Assert.Equal([new SpecProblem("spec", SpecRules.ExactlyOneWorkload), new SpecProblem("spec.horizontal.minReplicas", "must be at least 1, not 0")], problems);
+    }
+
+    [Fact]
+    public void ReadValidSpec_ValidSpec_HasNoProblem()
+    {
+        var spec = TargetJson.ReadValidSpec(Json("""{"scaleTargetRef":{"kind":"Deployment","name":"web"},"vertical":{"mode":"auto"}}"""), out var problems);
+
+        Assert.Equal((TargetMode.Autonomous, 0), (spec!.ModeOf(ScalingDirection.Vertical)!.Value, problems.Count));
+    }
+
+    [Fact]
     public void ReadSpec_Aliases_AreNormalised()
     {
         var spec = TargetJson.ReadSpec(Json("""{"vertical":{"mode":"auto"},"horizontal":{"mode":"rec"}}"""));

@@ -1,0 +1,345 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Microsoft.Extensions.Logging;
+using Thoras.Domain.Targets;
+
+namespace Thoras.Infrastructure.Kubernetes;
+
+/// <summary>
+/// <see cref="ITargetCluster"/> through the Kubernetes API. AIScaleTargets are read as raw JSON and parsed with the
+/// domain model, so one bad target is reported instead of failing a whole list. Every write carries the
+/// <c>resourceVersion</c> it was computed from; on 409 Conflict it re-reads and recomputes, at most
+/// <see cref="MaxAttempts"/> times.
+/// </summary>
+public sealed class KubernetesTargetCluster : ITargetCluster
+{
+    /// <summary>How many times a write is tried before <see cref="TargetConflictException"/>.</summary>
+    public const int MaxAttempts = 5;
+
+    /// <summary>Page size of list calls, so a cluster with many targets is read in bounded responses.</summary>
+    private const int PageSize = 500;
+
+    private static readonly TimeSpan ConflictBackoff = TimeSpan.FromMilliseconds(20);
+
+    private readonly IKubernetes _client;
+    private readonly ILogger<KubernetesTargetCluster> _logger;
+
+    public KubernetesTargetCluster(IKubernetes client, ILogger<KubernetesTargetCluster> logger)
+    {
+        _client = client;
+        _logger = logger;
+    }
+
+    public async Task<TargetListing> ListAsync(IReadOnlyCollection<string> namespaces, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(namespaces);
+        var items = new List<JsonElement>();
+        if (namespaces.Count == 0)
+        {
+            await ReadPagesAsync(
+                token => _client.CustomObjects.ListCustomObjectForAllNamespacesAsync<JsonElement>(
+                    AIScaleTarget.ApiGroup, AIScaleTarget.ApiVersion, AIScaleTarget.Plural,
+                    continueParameter: token, limit: PageSize, cancellationToken: cancellationToken),
+                items);
+        }
+        else
+        {
+            foreach (var ns in namespaces.Distinct(StringComparer.Ordinal))
+            {
+                await ReadPagesAsync(
+                    token => _client.CustomObjects.ListNamespacedCustomObjectAsync<JsonElement>(
+                        AIScaleTarget.ApiGroup, AIScaleTarget.ApiVersion, ns, AIScaleTarget.Plural,
+                        continueParameter: token, limit: PageSize, cancellationToken: cancellationToken),
+                    items);
+            }
+        }
+
+        var targets = new List<AIScaleTarget>();
+        var invalid = new List<InvalidTarget>();
+        foreach (var item in items)
+        {
+            var parsed = Parse(item);
+            if (parsed.Target is not null)
+                targets.Add(parsed.Target);
+            else
+                invalid.Add(parsed.Invalid!);
+        }
+
+        return new TargetListing(targets, invalid);
+    }
+
+    public async Task<AIScaleTarget?> GetAsync(TargetKey key, CancellationToken cancellationToken)
+    {
+        var raw = await ReadRawAsync(key, cancellationToken);
+        if (raw is null)
+            return null;
+        var parsed = Parse(raw.Value);
+        return parsed.Target ?? throw new InvalidTargetException(parsed.Invalid!);
+    }
+
+    public Task<AIScaleTarget> SetModeAsync(TargetKey key, ScalingDirection direction, TargetMode mode, CancellationToken cancellationToken) =>
+        RetryOnConflictAsync(key, async () =>
+        {
+            var raw = await ReadRawAsync(key, cancellationToken) ?? throw new TargetNotFoundException(key, null);
+            var parsed = Parse(raw);
+            var target = parsed.Target ?? throw new InvalidTargetException(parsed.Invalid!);
+            var changed = target.Spec.WithMode(direction, mode);
+            if (target.Spec.ModeOf(direction) == mode)
+                return target;
+
+            var patch = new JsonObject
+            {
+                ["metadata"] = new JsonObject { ["resourceVersion"] = target.Metadata.ResourceVersion },
+                ["spec"] = new JsonObject { [direction.ToWireName()] = new JsonObject { ["mode"] = changed.ModeOf(direction)!.Value.ToWireName() } },
+            };
+            var written = await _client.CustomObjects.PatchNamespacedCustomObjectAsync<JsonElement>(
+                new V1Patch(patch, V1Patch.PatchType.MergePatch),
+                AIScaleTarget.ApiGroup, AIScaleTarget.ApiVersion, key.Namespace, AIScaleTarget.Plural, key.Name,
+                cancellationToken: cancellationToken);
+            _logger.LogInformation("Set the {Direction} mode of {Target} to {Mode}", direction.ToWireName(), key, mode.ToWireName());
+            return Parse(written).Target ?? throw new InvalidTargetException(Parse(written).Invalid!);
+        }, cancellationToken);
+
+    public Task<TargetStatus> UpdateStatusAsync(TargetKey key, string uid, Func<TargetStatus, TargetStatus> change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        return RetryOnConflictAsync(key, async () =>
+        {
+            var raw = await ReadRawAsync(key, cancellationToken);
+            if (raw is null || Uid(raw.Value) != uid)
+                throw new TargetNotFoundException(key, uid);
+
+            var current = ReadStatus(raw.Value, key);
+            var next = change(current);
+            var nextJson = TargetJson.Write(next);
+            if (JsonElement.DeepEquals(TargetJson.Write(current), nextJson))
+                return current;
+
+            // The whole object goes back with only its status changed: the status subresource ignores the rest, and
+            // a replace (unlike a merge patch) also removes what the new status leaves out.
+            var body = JsonNode.Parse(raw.Value.GetRawText())!.AsObject();
+            body["status"] = JsonNode.Parse(nextJson.GetRawText());
+            await _client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync<JsonElement>(
+                body, AIScaleTarget.ApiGroup, AIScaleTarget.ApiVersion, key.Namespace, AIScaleTarget.Plural, key.Name,
+                cancellationToken: cancellationToken);
+            return next;
+        }, cancellationToken);
+    }
+
+    public Task<bool> AddFinalizerAsync(TargetKey key, string uid, CancellationToken cancellationToken) =>
+        RetryOnConflictAsync(key, async () =>
+        {
+            var raw = await ReadRawAsync(key, cancellationToken);
+            if (raw is null || Uid(raw.Value) != uid)
+                throw new TargetNotFoundException(key, uid);
+            var metadata = Metadata(raw.Value);
+            // The API server refuses new finalizers on an object being deleted.
+            if (metadata.HasFinalizer(AIScaleTarget.CleanupFinalizer) || metadata.IsDeleting)
+                return false;
+
+            await PatchFinalizersAsync(key, metadata, [.. metadata.Finalizers, AIScaleTarget.CleanupFinalizer], cancellationToken);
+            _logger.LogInformation("Added the finalizer {Finalizer} to {Target}", AIScaleTarget.CleanupFinalizer, key);
+            return true;
+        }, cancellationToken);
+
+    public Task<bool> RemoveFinalizerAsync(TargetKey key, string uid, CancellationToken cancellationToken) =>
+        RetryOnConflictAsync(key, async () =>
+        {
+            var raw = await ReadRawAsync(key, cancellationToken);
+            if (raw is null || Uid(raw.Value) != uid)
+                return false;
+            var metadata = Metadata(raw.Value);
+            if (!metadata.HasFinalizer(AIScaleTarget.CleanupFinalizer))
+                return false;
+
+            await PatchFinalizersAsync(key, metadata, metadata.Finalizers.Where(f => f != AIScaleTarget.CleanupFinalizer).ToList(), cancellationToken);
+            _logger.LogInformation("Removed the finalizer {Finalizer} from {Target}", AIScaleTarget.CleanupFinalizer, key);
+            return true;
+        }, cancellationToken);
+
+    public async Task<ResolvedTarget?> ResolveAsync(AIScaleTarget target, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        var ns = target.Metadata.Namespace;
+        Workload? workload = null;
+        LabelSelector podSelector;
+        if (target.Spec.ScaleTargetRef is { } reference)
+        {
+            var found = await ReadWorkloadAsync(ns, reference, cancellationToken);
+            if (found is null)
+                return null;
+            (workload, podSelector) = found.Value;
+        }
+        else
+        {
+            podSelector = target.Spec.Selector!;
+        }
+
+        var pods = await _client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: podSelector.ToString(), cancellationToken: cancellationToken);
+        var workloadPods = pods.Items.Select(KubernetesModels.ToPod).ToList();
+
+        var autoscalers = new List<HorizontalAutoscaler>();
+        if (workload is not null)
+        {
+            var hpas = await _client.AutoscalingV2.ListNamespacedHorizontalPodAutoscalerAsync(ns, cancellationToken: cancellationToken);
+            autoscalers.AddRange(hpas.Items
+                .Where(h => h.Spec?.ScaleTargetRef is { } r && r.Kind == workload.Kind && r.Name == workload.Name
+                    && (string.IsNullOrEmpty(r.ApiVersion) || r.ApiVersion == TargetDefaults.ScaleTargetApiVersion))
+                .OrderBy(h => h.Metadata.Name, StringComparer.Ordinal)
+                .Select(KubernetesModels.ToAutoscaler));
+        }
+
+        var budgets = await _client.PolicyV1.ListNamespacedPodDisruptionBudgetAsync(ns, cancellationToken: cancellationToken);
+        var podLabels = workloadPods.Select(p => p.Labels).ToList();
+        if (workload is not null)
+            podLabels.Add(workload.TemplateLabels);
+        var coveringBudgets = budgets.Items
+            .Where(b => b.Spec?.Selector is { } selector && podLabels.Any(KubernetesModels.ToSelector(selector).Matches))
+            .OrderBy(b => b.Metadata.Name, StringComparer.Ordinal)
+            .Select(KubernetesModels.ToBudget)
+            .ToList();
+
+        return new ResolvedTarget(target, workload, podSelector, workloadPods, autoscalers, coveringBudgets);
+    }
+
+    private async Task<(Workload Workload, LabelSelector PodSelector)?> ReadWorkloadAsync(string ns, ScaleTargetRef reference, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (reference.Kind == ScaleTargetRef.StatefulSet)
+            {
+                var set = await _client.AppsV1.ReadNamespacedStatefulSetAsync(reference.Name, ns, cancellationToken: cancellationToken);
+                return (KubernetesModels.ToWorkload(ScaleTargetRef.StatefulSet, set.Metadata, set.Spec.Replicas, set.Spec.Template),
+                    KubernetesModels.ToSelector(set.Spec.Selector));
+            }
+
+            var deployment = await _client.AppsV1.ReadNamespacedDeploymentAsync(reference.Name, ns, cancellationToken: cancellationToken);
+            return (KubernetesModels.ToWorkload(ScaleTargetRef.Deployment, deployment.Metadata, deployment.Spec.Replicas, deployment.Spec.Template),
+                KubernetesModels.ToSelector(deployment.Spec.Selector));
+        }
+        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private async Task PatchFinalizersAsync(TargetKey key, TargetMetadata metadata, IReadOnlyList<string> finalizers, CancellationToken cancellationToken)
+    {
+        // A merge patch replaces the whole list; the resourceVersion makes that safe against a concurrent change.
+        var patch = new JsonObject
+        {
+            ["metadata"] = new JsonObject
+            {
+                ["resourceVersion"] = metadata.ResourceVersion,
+                ["finalizers"] = new JsonArray(finalizers.Select(f => (JsonNode)JsonValue.Create(f)).ToArray()),
+            },
+        };
+        await _client.CustomObjects.PatchNamespacedCustomObjectAsync<JsonElement>(
+            new V1Patch(patch, V1Patch.PatchType.MergePatch),
+            AIScaleTarget.ApiGroup, AIScaleTarget.ApiVersion, key.Namespace, AIScaleTarget.Plural, key.Name,
+            cancellationToken: cancellationToken);
+    }
+
+    private async Task<JsonElement?> ReadRawAsync(TargetKey key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _client.CustomObjects.GetNamespacedCustomObjectAsync<JsonElement>(
+                AIScaleTarget.ApiGroup, AIScaleTarget.ApiVersion, key.Namespace, AIScaleTarget.Plural, key.Name, cancellationToken);
+        }
+        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
+    private static async Task ReadPagesAsync(Func<string?, Task<JsonElement>> readPage, List<JsonElement> items)
+    {
+        string? token = null;
+        do
+        {
+            var page = await readPage(token);
+            if (page.TryGetProperty("items", out var pageItems) && pageItems.ValueKind == JsonValueKind.Array)
+                items.AddRange(pageItems.EnumerateArray().Select(i => i.Clone()));
+            token = page.TryGetProperty("metadata", out var meta) && meta.TryGetProperty("continue", out var next) && next.ValueKind == JsonValueKind.String
+                ? next.GetString()
+                : null;
+        }
+        while (!string.IsNullOrEmpty(token));
+    }
+
+    private async Task<T> RetryOnConflictAsync<T>(TargetKey key, Func<Task<T>> attempt, CancellationToken cancellationToken)
+    {
+        HttpOperationException? lastConflict = null;
+        for (var i = 1; i <= MaxAttempts; i++)
+        {
+            try
+            {
+                return await attempt();
+            }
+            catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Conflict)
+            {
+                lastConflict = ex;
+                _logger.LogDebug("Conflict writing {Target} (attempt {Attempt} of {MaxAttempts}); re-reading", key, i, MaxAttempts);
+                if (i < MaxAttempts)
+                    await Task.Delay(ConflictBackoff * i, cancellationToken);
+            }
+        }
+
+        throw new TargetConflictException(key, MaxAttempts, lastConflict);
+    }
+
+    private (AIScaleTarget? Target, InvalidTarget? Invalid) Parse(JsonElement item)
+    {
+        var metadata = Metadata(item);
+        var spec = TargetJson.ReadValidSpec(item.TryGetProperty("spec", out var s) ? s : default, out var problems);
+        if (spec is null)
+        {
+            _logger.LogWarning("AIScaleTarget {Target} has an invalid spec: {Problems}", metadata.Key, string.Join("; ", problems));
+            return (null, new InvalidTarget(metadata, problems));
+        }
+
+        return (new AIScaleTarget(metadata, spec, ReadStatus(item, metadata.Key)), null);
+    }
+
+    /// <summary>A status the app cannot read is treated as empty: the app wrote it, and the next write replaces it.</summary>
+    private TargetStatus ReadStatus(JsonElement item, TargetKey key)
+    {
+        if (!item.TryGetProperty("status", out var status) || status.ValueKind != JsonValueKind.Object)
+            return new TargetStatus();
+        try
+        {
+            return TargetJson.ReadStatus(status);
+        }
+        catch (FormatException ex)
+        {
+            _logger.LogWarning(ex, "The status of AIScaleTarget {Target} cannot be read and is treated as empty", key);
+            return new TargetStatus();
+        }
+    }
+
+    private static string? Uid(JsonElement item) =>
+        item.TryGetProperty("metadata", out var m) && m.TryGetProperty("uid", out var uid) ? uid.GetString() : null;
+
+    private static TargetMetadata Metadata(JsonElement item)
+    {
+        var meta = KubernetesJson.Deserialize<V1ObjectMeta>(item.GetProperty("metadata").GetRawText());
+        return new TargetMetadata
+        {
+            Namespace = meta.NamespaceProperty ?? string.Empty,
+            Name = meta.Name ?? string.Empty,
+            Uid = meta.Uid ?? string.Empty,
+            ResourceVersion = meta.ResourceVersion,
+            Generation = meta.Generation,
+            CreationTimestamp = KubernetesModels.ToUtc(meta.CreationTimestamp),
+            DeletionTimestamp = KubernetesModels.ToUtc(meta.DeletionTimestamp),
+            Finalizers = meta.Finalizers?.ToList() ?? [],
+            Labels = KubernetesModels.Copy(meta.Labels),
+            Annotations = KubernetesModels.Copy(meta.Annotations),
+        };
+    }
+}
