@@ -118,11 +118,7 @@ test_all() {
 run_local() {
   install_tools
   build
-  if [ ! -f src/Cli/Program.cs ]; then
-    log "The local host (thoras serve) is not built yet; see the open issue 'Local host'."
-    exit 2
-  fi
-  exec dotnet run --project src/Cli --no-build -- serve "$@"
+  exec dotnet src/Cli/bin/"${CONFIGURATION:-Debug}"/net10.0/thoras.dll serve "$@"
 }
 
 cmd="${1:-test}"; shift || true

@@ -1,10 +1,12 @@
 using Thoras.Cli;
 using Thoras.Cli.Backtest;
 using Thoras.Cli.Bench;
+using Thoras.Cli.Serve;
 
 const string usage = """
     usage: thoras <command> [options]
     commands:
+      serve      run the app locally: Azurite, the sandbox cluster (or a kubeconfig) and every function
       backtest   replay usage traces through the forecaster and the baselines
       bench      time training and forecasting per target on 14 days of 5-minute data
     run 'thoras <command> --help' for a command's options.
@@ -25,12 +27,33 @@ try
         "backtest" => BacktestCommand.Run(rest, Console.Out, Console.Error),
         "bench" when rest.Contains("--help") => Help(BenchCommand.Usage),
         "bench" => BenchCommand.Run(rest, Console.Out),
+        "serve" when rest.Contains("--help") => Help(ServeOptions.Usage),
+        "serve" => await Serve(rest),
         _ => Fail($"unknown command '{args[0]}'.\n{usage}"),
     };
 }
 catch (Exception e) when (e is CommandLineException or TraceFormatException or ArgumentException or IOException)
 {
     return Fail(e.Message);
+}
+
+// Ctrl-C and SIGTERM stop serve cleanly: the app, then the sandbox and Azurite.
+static async Task<int> Serve(string[] options)
+{
+    using var stop = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        stop.Cancel();
+    };
+    using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+        System.Runtime.InteropServices.PosixSignal.SIGTERM,
+        context =>
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        });
+    return await ServeCommand.RunAsync(options, Console.Out, stop.Token);
 }
 
 static int Help(string text)

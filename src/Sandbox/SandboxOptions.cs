@@ -44,8 +44,13 @@ public sealed class SandboxOptions
     /// <summary>Longest wait for an admission webhook before failing open. Default 10 seconds (the API server's default).</summary>
     public TimeSpan AdmissionTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>Seed files (multi-document YAML manifests) applied at start, in order. Default none.</summary>
+    /// <summary>Seed files (multi-document YAML manifests) applied at start, in order. Default none.
+    /// <see cref="DemoSeedFile"/> is a ready-made one.</summary>
     public IList<string> SeedFiles { get; init; } = [];
+
+    /// <summary>The demo seed shipped with the sandbox (namespace <c>shop</c>: two Deployments and a StatefulSet replaying
+    /// real traces, an HPA and a PDB).</summary>
+    public static string DemoSeedFile => Path.Combine(AppContext.BaseDirectory, "Seeds", "demo.yaml");
 
     /// <summary>Logging for the server. Default null: no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }

@@ -20,7 +20,7 @@ public static class ServeCommand
         var options = ServeOptions.Parse(args);
         var state = Directory.CreateDirectory(options.StateDirectory).FullName;
         var root = AzuriteProcess.FindRepositoryRoot();
-        using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss "; }));
+        using var loggerFactory = LoggerFactory.Create(b => ConfigureLogging(b));
         var log = loggerFactory.CreateLogger("thoras.serve");
 
         await using var azurite = options.StorageConnectionString is null
@@ -74,7 +74,7 @@ public static class ServeCommand
             {
                 builder.Configuration.AddInMemoryCollection(settings);
                 builder.Configuration.AddEnvironmentVariables();
-                builder.Logging.ClearProviders().AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss "; });
+                ConfigureLogging(builder.Logging.ClearProviders());
             });
         await using (app)
         {
@@ -95,6 +95,12 @@ public static class ServeCommand
 
         return 0;
     }
+
+    /// <summary>One line per event; per-request logs of the web servers only when something goes wrong.</summary>
+    private static void ConfigureLogging(ILoggingBuilder logging) =>
+        logging.AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss "; })
+            .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
+            .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
 
     private static void PrintSummary(TextWriter stdout, Uri url, string key, string keyPath, SandboxServer? sandbox, string? kubeconfig)
     {

@@ -43,7 +43,7 @@ public static class RevertAnnotations
     /// On an HPA while a predictive floor is set: its <c>minReplicas</c> before, as a number, or empty when it was
     /// unset. Written by the apply stage, removed on revert.
     /// </summary>
-    public const string OriginalMinReplicas = "thoras.ai/original-min-replicas";
+    public const string OriginalMinReplicas = Apply.IScalingActions.OriginalMinReplicasAnnotation;
 
     /// <summary>
     /// Reads <see cref="OriginalMinReplicas"/> from an HPA's annotations: false when absent or unreadable;

@@ -47,15 +47,15 @@ public sealed record PauseState
 
     /// <summary>Adds the <c>manual</c> holder. Unchanged when it is already present (the first reason stays).</summary>
     public PauseTransition Pause(string actor, string? reason, DateTimeOffset at) =>
-        Hold(new PauseHolder(PauseHolder.Manual, actor, reason, at), "pause");
+        Hold(new PauseHolder(PauseHolder.Manual, actor, reason, at), "pause", at);
 
-    /// <summary>Adds <paramref name="holder"/>. Unchanged when a holder with its id is already present.</summary>
-    public PauseTransition Hold(PauseHolder holder, string action)
+    /// <summary>Adds <paramref name="holder"/> at <paramref name="at"/>. Unchanged when a holder with its id is already present.</summary>
+    public PauseTransition Hold(PauseHolder holder, string action, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(holder);
         return Holders.ContainsKey(holder.Id)
             ? PauseTransition.Unchanged(this)
-            : Change(this with { Holders = Holders.Add(holder.Id, holder) }, holder.Actor, action, holder.Reason, holder.Since);
+            : Change(this with { Holders = Holders.Add(holder.Id, holder) }, holder.Actor, action, holder.Reason, at);
     }
 
     /// <summary>Removes the holder <paramref name="holderId"/> and no other. Unchanged when it is absent.</summary>
@@ -141,7 +141,7 @@ public sealed record PauseState
             if (!skipped)
             {
                 var holderId = PauseHolder.Window(windowId);
-                transition = transition.Then(s => s.Hold(new PauseHolder(holderId, holderId, window.Reason, occurrence.Start), "window-start"));
+                transition = transition.Then(s => s.Hold(new PauseHolder(holderId, holderId, window.Reason, occurrence.Start), "window-start", now));
             }
         }
 
@@ -160,7 +160,7 @@ public sealed record PauseState
     /// <summary>Adds or removes the <c>app-setting</c> holder to match the app setting.</summary>
     public PauseTransition SyncAppSetting(bool appSettingPaused, DateTimeOffset at) =>
         appSettingPaused
-            ? Hold(new PauseHolder(PauseHolder.AppSetting, PauseHolder.AppSetting, "app setting Thoras__ScalingPaused is true", at), "pause")
+            ? Hold(new PauseHolder(PauseHolder.AppSetting, PauseHolder.AppSetting, "app setting Thoras__ScalingPaused is true", at), "pause", at)
             : Release(PauseHolder.AppSetting, PauseHolder.AppSetting, "resume", "app setting Thoras__ScalingPaused is no longer true", at);
 
     /// <summary>
@@ -169,7 +169,7 @@ public sealed record PauseState
     /// </summary>
     public PauseTransition AdoptConfigMap(bool scalingPaused, DateTimeOffset at) =>
         scalingPaused
-            ? Hold(new PauseHolder(PauseHolder.ConfigMap, PauseHolder.ConfigMap, "ConfigMap edited to scaling-paused: true", at), "pause")
+            ? Hold(new PauseHolder(PauseHolder.ConfigMap, PauseHolder.ConfigMap, "ConfigMap edited to scaling-paused: true", at), "pause", at)
             : Resume(PauseHolder.ConfigMap, "ConfigMap edited to scaling-paused: false", at);
 
     private PauseTransition Change(PauseState next, string actor, string action, string? reason, DateTimeOffset at)

@@ -1,7 +1,5 @@
-using k8s;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Thoras.Domain.Pause;
 using Thoras.Domain.Sync;
@@ -13,8 +11,8 @@ namespace Thoras.Functions.Hosting;
 /// <summary>
 /// Registers the system-wide pause: its state and windows in Table Storage, the ConfigMap mirror, the pause
 /// service and gate, and the sync steps (in order: app setting, windows, mirror, audit outbox).
-/// Needs an <see cref="IAutonomousTargets"/> registration for the pause preview; <see cref="IReconcileTrigger"/>
-/// registrations are optional and all called on resume.
+/// Needs <c>IKubernetes</c> (from <c>AddThorasKubernetes</c>) and an <see cref="IAutonomousTargets"/> registration
+/// for the pause preview; <see cref="IReconcileTrigger"/> registrations are optional and all called on resume.
 /// </summary>
 public static class PauseRegistration
 {
@@ -27,9 +25,6 @@ public static class PauseRegistration
             .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<PauseOptions>>().Value);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<PauseMirrorOptions>>().Value);
-
-        // The cluster client may be registered by the cluster adapters too; the first registration wins.
-        services.TryAddSingleton<IKubernetes>(_ => new Kubernetes(KubernetesClientConfiguration.BuildDefaultConfig()));
 
         services.AddSingleton<SystemStateTable>();
         services.AddSingleton<IPauseStore>(sp => sp.GetRequiredService<SystemStateTable>());

@@ -35,6 +35,7 @@ public static class ServiceRegistration
         services.AddThorasPause(configuration);
         services.AddThorasKubernetes(configuration);
         services.AddThorasTargets();
+        services.AddThorasApply(configuration);
 
         return services;
     }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Thoras.Domain.Enrollment;
 using Thoras.Domain.Pause;
 using Thoras.Domain.Sync;
@@ -12,7 +11,8 @@ namespace Thoras.Functions.Hosting;
 /// <summary>
 /// Registers AIScaleTargets: the cluster adapters (over the <c>IKubernetes</c> client registered by the Kubernetes
 /// connection), mode switch, unenroll, the purge of a UID's data over every <see cref="ITargetDataStore"/>, the
-/// autonomous-target count for the pause preview, and the <c>targets</c> sync step. Needs
+/// autonomous targets for the pause preview, and the <c>targets</c> sync step. Unenroll purges the UID from the
+/// <c>Usage</c>, <c>Disruptions</c> and <c>OomKills</c> tables and the <c>models</c> container; add any new per-UID store here. Needs
 /// <see cref="IEnrollmentStore"/> and the audit log registered.
 /// </summary>
 public static class TargetRegistration
@@ -20,12 +20,16 @@ public static class TargetRegistration
     public static IServiceCollection AddThorasTargets(this IServiceCollection services)
     {
         services.AddSingleton<ITargetCluster, KubernetesTargetCluster>();
+        services.AddSingleton<IAutonomousTargets, ClusterAutonomousTargets>();
         services.AddSingleton<ICleanupCluster, KubernetesCleanupCluster>();
         services.AddSingleton<WorkloadRevert>();
         services.AddSingleton<ModeSwitch>();
         services.AddSingleton<Unenrollment>();
         services.AddSingleton<ITargetDataPurger, TargetDataPurger>();
-        services.TryAddSingleton<IAutonomousTargets, EnrolledAutonomousTargets>();
+        services.AddUidPartitionedTable("Usage");
+        services.AddUidPartitionedTable("Disruptions");
+        services.AddUidPartitionedTable("OomKills");
+        services.AddUidPrefixedContainer("models");
         services.AddSingleton<ISyncStep, TargetSyncStep>();
         return services;
     }

@@ -6,14 +6,12 @@ using Thoras.Domain.Sync;
 namespace Thoras.Functions.Sync;
 
 /// <summary>
-/// The sync timer (app setting <c>SyncSchedule</c>, default <see cref="DefaultSchedule"/>): runs every registered
+/// The sync timer (app setting <c>SyncSchedule</c>, default in <see cref="Hosting.TimerSchedules"/>: every minute at
+/// second 15, clear of the apply timer): runs every registered
 /// <see cref="ISyncStep"/> in order, each isolated so one failing step does not stop the others, and logs a summary.
 /// </summary>
 public sealed class SyncFunction(IEnumerable<ISyncStep> steps, ILogger<SyncFunction> logger)
 {
-    /// <summary>Every minute at second 15, so it does not coincide with the apply timer at second 0.</summary>
-    public const string DefaultSchedule = "15 */1 * * * *";
-
     [Function("Sync")]
     public Task Run([TimerTrigger("%SyncSchedule%")] TimerInfo timer, CancellationToken cancellationToken) =>
         RunStepsAsync(cancellationToken);

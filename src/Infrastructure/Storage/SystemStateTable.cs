@@ -191,7 +191,7 @@ public sealed class SystemStateTable : IPauseStore, IMaintenanceWindowStore
                 await _audit.AppendAsync(ToRecord(row), cancellationToken);
                 await _table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken);
             }
-            catch (RequestFailedException)
+            catch (Exception ex) when (ex is not OperationCanceledException)
             {
                 // The change is committed and its record is safe in the outbox; the sync timer delivers it.
                 return;

@@ -58,7 +58,7 @@ internal sealed class PodAdmission
                     || (webhook["objectSelector"] is JsonObject objectSelector && objectSelector.Count > 0 && !Selectors.Matches(objectSelector, pod["metadata"]?["labels"] as JsonObject))
                     || (webhook["namespaceSelector"] is JsonObject namespaceSelector && namespaceSelector.Count > 0 && !Selectors.Matches(namespaceSelector, namespaceLabels)))
                     continue;
-                var seconds = webhook["timeoutSeconds"]?.GetValue<int>() ?? 10;
+                var seconds = JsonNumbers.Int(webhook["timeoutSeconds"]) ?? 10;
                 var timeout = TimeSpan.FromSeconds(Math.Clamp(seconds, 1, 30));
                 hooks.Add(new Webhook(webhook["name"]?.ToString() ?? "", uri, timeout < options.AdmissionTimeout ? timeout : options.AdmissionTimeout,
                     webhook["failurePolicy"]?.ToString() == "Fail"));
@@ -112,10 +112,10 @@ internal sealed class PodAdmission
             var result = answer["response"] as JsonObject ?? throw new InvalidOperationException("AdmissionReview has no response");
             if (result["uid"]?.ToString() != uid)
                 throw new InvalidOperationException("AdmissionReview response uid does not match the request");
-            if (result["allowed"]?.GetValue<bool>() != true)
+            if (result["allowed"]?.ToString() != "true")
             {
                 var message = result["status"]?["message"]?.ToString() ?? "denied";
-                throw new ApiError(result["status"]?["code"]?.GetValue<int>() ?? 403, "Forbidden",
+                throw new ApiError(JsonNumbers.Int(result["status"]?["code"]) ?? 403, "Forbidden",
                     $"admission webhook \"{webhook.Name}\" denied the request: {message}");
             }
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Thoras.Sandbox.Admission;
 using Thoras.Sandbox.Faults;
+using Thoras.Sandbox.Seeding;
 using Thoras.Sandbox.Usage;
 using Thoras.Sandbox.Workloads;
 
@@ -18,6 +19,7 @@ internal sealed class ApiHandler
     private readonly Simulation simulation;
     private readonly SandboxFaults faults;
     private readonly Discovery discovery;
+    private readonly OpenApi openApi;
     private readonly ILogger logger;
 
     public ApiHandler(ObjectStore store, WorkloadController workloads, PodAdmission admission, Simulation simulation, SandboxFaults faults, Discovery discovery, ILogger logger)
@@ -28,6 +30,7 @@ internal sealed class ApiHandler
         this.simulation = simulation;
         this.faults = faults;
         this.discovery = discovery;
+        openApi = new OpenApi(store.Catalog);
         this.logger = logger;
     }
 
@@ -53,6 +56,12 @@ internal sealed class ApiHandler
         {
             // The client went away (a watch ended); nothing to answer.
         }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or KeyNotFoundException or ArgumentException)
+        {
+            // Objects of the wrong shape (a string where an object belongs) surface as these; the caller sent bad input.
+            logger.LogDebug(e, "{Method} {Path} rejected as malformed", request.Method, path);
+            await WriteAsync(context, 400, ApiError.BadRequest($"the request could not be processed: {e.Message}").ToStatus());
+        }
     }
 
     private async Task<(int Code, JsonNode Body)?> RouteAsync(HttpContext context, string path)
@@ -69,8 +78,22 @@ internal sealed class ApiHandler
                 return (200, Discovery.CoreVersions(context.Request.Host.Value ?? "127.0.0.1"));
             case "/apis":
                 return (200, discovery.Groups());
-            case "/openapi/v2" or "/openapi/v3" or "/swagger.json":
-                throw new ApiError(404, "NotFound", "the sandbox does not serve OpenAPI documents");
+            case "/openapi/v3":
+                return (200, openApi.Root());
+            case "/openapi/v2" or "/swagger.json":
+                throw new ApiError(404, "NotFound", "the sandbox serves only the OpenAPI v3 index, without schemas");
+        }
+
+        if (path.StartsWith("/openapi/v3/", StringComparison.Ordinal))
+        {
+            var parts = path["/openapi/v3/".Length..].Trim('/').Split('/');
+            var document = parts switch
+            {
+                ["api", var v] => openApi.Document("", v),
+                ["apis", var g, var v] => openApi.Document(g, v),
+                _ => null,
+            };
+            return (200, document ?? throw new ApiError(404, "NotFound", "the server could not find the requested resource"));
         }
 
         var segments = path.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries).Select(Uri.UnescapeDataString).ToArray();
@@ -167,6 +190,7 @@ internal sealed class ApiHandler
                 result = store.Get(type, ns, name);
                 break;
             case ("GET", "status") when type.HasStatus:
+            case ("GET", "resize") when type.StorageKey == ResourceCatalog.Pods.StorageKey:
                 result = store.Get(type, ns, name);
                 break;
             case ("GET", "scale") when type.HasScale:
@@ -179,6 +203,22 @@ internal sealed class ApiHandler
             case ("PUT", "scale") when type.HasScale:
                 var scale = await ReadObjectAsync(context.Request);
                 result = Scale.Set(store, type, ns, name, _ => scale, dryRun);
+                break;
+            case ("PATCH", "" or "status") when (context.Request.ContentType ?? "").StartsWith(Patches.ApplyPatch, StringComparison.Ordinal):
+                var applied = ParseApplied(await ReadTextAsync(context.Request));
+                if (subresource.Length == 0 && store.TryGet(type, ns, name) is null)
+                {
+                    JsonPaths.Metadata(applied)["name"] = name;
+                    if (type.StorageKey == ResourceCatalog.Pods.StorageKey)
+                        applied = await admission.ReviewAsync(applied, ns!, cancellation);
+                    result = store.Create(type, ns, applied, dryRun);
+                    code = 201;
+                }
+                else
+                {
+                    result = store.Update(type, ns, name, current => Patches.ApplyConfiguration(current, applied, strategic: !type.IsCustom), subresource, dryRun);
+                }
+
                 break;
             case ("PATCH", "" or "status") when subresource.Length == 0 || type.HasStatus:
                 var patchBody = await ReadTextAsync(context.Request);
@@ -232,10 +272,27 @@ internal sealed class ApiHandler
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
         var sinceVersion = context.Request.Query["resourceVersion"].ToString();
-        if (sinceVersion.Length == 0 || sinceVersion == "0")
+        var streamingList = IsTrue(context.Request.Query["sendInitialEvents"]);
+        if (sinceVersion.Length == 0 || sinceVersion == "0" || streamingList)
         {
-            foreach (var existing in store.List(type, ns, filter).Items)
-                await WriteEventAsync(context, "ADDED", existing);
+            var (existing, version) = store.List(type, ns, filter);
+            foreach (var item in existing)
+                await WriteEventAsync(context, "ADDED", item);
+
+            // A streaming list (client-go's watch-list) ends its initial events with this bookmark.
+            if (streamingList)
+            {
+                await WriteEventAsync(context, "BOOKMARK", new JsonObject
+                {
+                    ["kind"] = type.Kind,
+                    ["apiVersion"] = type.ApiVersion,
+                    ["metadata"] = new JsonObject
+                    {
+                        ["resourceVersion"] = version,
+                        ["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" },
+                    },
+                });
+            }
         }
 
         await context.Response.Body.FlushAsync(stop.Token);
@@ -283,7 +340,14 @@ internal sealed class ApiHandler
         return await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
     }
 
-    private static async Task<JsonObject> ReadObjectAsync(HttpRequest request) => Parse(await ReadTextAsync(request));
+    private static async Task<JsonObject> ReadObjectAsync(HttpRequest request)
+    {
+        // Only JSON is served; protobuf or CBOR bodies get 415, which makes client-go fall back to JSON.
+        var contentType = request.ContentType ?? "application/json";
+        if (!contentType.StartsWith("application/json", StringComparison.Ordinal) && !contentType.StartsWith("*/*", StringComparison.Ordinal))
+            throw new ApiError(415, "UnsupportedMediaType", $"the body of the request was in an unknown format - accepted media types include: application/json; got {contentType}");
+        return Parse(await ReadTextAsync(request));
+    }
 
     private static JsonObject Parse(string body)
     {
@@ -294,6 +358,22 @@ internal sealed class ApiHandler
         catch (System.Text.Json.JsonException e)
         {
             throw ApiError.BadRequest($"the body of the request could not be decoded: {e.Message}");
+        }
+    }
+
+    private static JsonObject ParseApplied(string body)
+    {
+        try
+        {
+            return YamlManifests.Parse(body) switch
+            {
+                [var single] => single,
+                _ => throw ApiError.BadRequest("an apply patch must hold exactly one object"),
+            };
+        }
+        catch (FormatException e)
+        {
+            throw ApiError.BadRequest($"error decoding YAML: {e.Message}");
         }
     }
 

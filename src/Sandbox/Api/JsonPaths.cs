@@ -47,3 +47,14 @@ internal static class JsonPaths
 
     public static JsonObject Metadata(JsonObject obj) => Object(obj, "metadata");
 }
+
+/// <summary>Numbers from JSON nodes, whether parsed from text or built in memory from any CLR numeric type.</summary>
+internal static class JsonNumbers
+{
+    public static long? Long(JsonNode? node) =>
+        node is JsonValue value && long.TryParse(value.ToJsonString().Trim('"'), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var number)
+            ? number
+            : null;
+
+    public static int? Int(JsonNode? node) => Long(node) is { } number ? (int)number : null;
+}

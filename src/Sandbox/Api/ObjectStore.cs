@@ -5,7 +5,7 @@ using System.Threading.Channels;
 namespace Thoras.Sandbox.Api;
 
 /// <summary>What changed in the store, as a watch stream reports it.</summary>
-internal sealed record WatchEvent(string Type, ResourceType Resource, JsonObject Object);
+internal sealed record WatchEvent(string Type, JsonObject Object);
 
 /// <summary>
 /// The sandbox's etcd: every object as JSON, with the API server's storage rules (resourceVersion, generation,
@@ -66,6 +66,7 @@ internal sealed class ObjectStore
         lock (gate)
         {
             var created = (JsonObject)obj.DeepClone();
+            FoldStringData(type, created);
             created["apiVersion"] = type.ApiVersion;
             created["kind"] = type.Kind;
             var metadata = JsonPaths.Metadata(created);
@@ -148,6 +149,7 @@ internal sealed class ObjectStore
             else
             {
                 next = proposed;
+                FoldStringData(type, next);
                 next["apiVersion"] = type.ApiVersion;
                 next["kind"] = type.Kind;
                 if (type.HasStatus && subresource.Length == 0)
@@ -162,7 +164,7 @@ internal sealed class ObjectStore
                 if (metadata["namespace"] is null)
                     metadata.Remove("namespace");
                 if (!JsonNode.DeepEquals(Spec(current), Spec(next)))
-                    metadata["generation"] = (currentMetadata["generation"]?.GetValue<long>() ?? 1) + 1;
+                    metadata["generation"] = (JsonNumbers.Long(currentMetadata["generation"]) ?? 1) + 1;
             }
 
             JsonPaths.Metadata(next)["resourceVersion"] = currentMetadata["resourceVersion"]?.DeepClone();
@@ -267,7 +269,7 @@ internal sealed class ObjectStore
         foreach (var (storageKey, watchedNamespace, channel) in watchers)
         {
             if (storageKey == type.StorageKey && (watchedNamespace is null || watchedNamespace == ns))
-                channel.Writer.TryWrite(new WatchEvent(eventType, type, (JsonObject)obj.DeepClone()));
+                channel.Writer.TryWrite(new WatchEvent(eventType, (JsonObject)obj.DeepClone()));
         }
     }
 
@@ -285,6 +287,17 @@ internal sealed class ObjectStore
     }
 
     private static string Key(ResourceType type, string? ns, string name) => type.Namespaced ? $"{ns}/{name}" : name;
+
+    /// <summary>A Secret's write-only <c>stringData</c> is stored base64-encoded in <c>data</c>, as the API server does.</summary>
+    private static void FoldStringData(ResourceType type, JsonObject obj)
+    {
+        if (type.Group.Length != 0 || type.Plural != "secrets" || obj["stringData"] is not JsonObject stringData)
+            return;
+        var data = JsonPaths.Object(obj, "data");
+        foreach (var (key, value) in stringData)
+            data[key] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(value?.ToString() ?? ""));
+        obj.Remove("stringData");
+    }
 
     private static JsonObject Spec(JsonObject obj)
     {

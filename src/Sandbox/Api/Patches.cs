@@ -8,6 +8,7 @@ internal static class Patches
     public const string MergePatch = "application/merge-patch+json";
     public const string JsonPatch = "application/json-patch+json";
     public const string StrategicMergePatch = "application/strategic-merge-patch+json";
+    public const string ApplyPatch = "application/apply-patch";
 
     // List fields merged by key in a strategic merge patch (the patchMergeKey tags of the built-in types in use).
     private static readonly Dictionary<string, string> MergeKeys = new(StringComparer.Ordinal)
@@ -51,6 +52,16 @@ internal static class Patches
             StrategicMergePatch => Strategic(original, patch, "") ?? new JsonObject(),
             _ => throw ApiError.UnsupportedMediaType(contentType),
         };
+    }
+
+    /// <summary>
+    /// Server-side apply, approximated: the applied configuration is merged into the object (lists of built-in kinds by
+    /// their merge keys). Field ownership is not tracked, so fields an earlier apply set and this one omits stay.
+    /// </summary>
+    public static JsonObject ApplyConfiguration(JsonObject current, JsonObject applied, bool strategic)
+    {
+        var merged = strategic ? Strategic(current, applied, "") : MergeObjects(current, applied);
+        return merged as JsonObject ?? current;
     }
 
     /// <summary>RFC 7386: objects merge recursively, null deletes, everything else replaces.</summary>

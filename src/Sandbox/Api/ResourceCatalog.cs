@@ -84,29 +84,29 @@ internal sealed class ResourceCatalog
     public void Register(JsonObject crd)
     {
         var spec = crd["spec"]?.AsObject() ?? throw ApiError.BadRequest("CustomResourceDefinition has no spec");
-        var group = spec["group"]?.GetValue<string>() ?? throw ApiError.BadRequest("spec.group is required");
+        var group = spec["group"]?.ToString() ?? throw ApiError.BadRequest("spec.group is required");
         var names = spec["names"]?.AsObject() ?? throw ApiError.BadRequest("spec.names is required");
-        var plural = names["plural"]?.GetValue<string>() ?? throw ApiError.BadRequest("spec.names.plural is required");
-        var kind = names["kind"]?.GetValue<string>() ?? throw ApiError.BadRequest("spec.names.kind is required");
-        var shortNames = names["shortNames"]?.AsArray().Select(n => n!.GetValue<string>()).ToArray() ?? [];
-        var namespaced = (spec["scope"]?.GetValue<string>() ?? "Namespaced") == "Namespaced";
+        var plural = names["plural"]?.ToString() ?? throw ApiError.BadRequest("spec.names.plural is required");
+        var kind = names["kind"]?.ToString() ?? throw ApiError.BadRequest("spec.names.kind is required");
+        var shortNames = names["shortNames"]?.AsArray().Select(n => n!.ToString()).ToArray() ?? [];
+        var namespaced = (spec["scope"]?.ToString() ?? "Namespaced") == "Namespaced";
         var types = new List<ResourceType>();
         foreach (var version in spec["versions"]?.AsArray() ?? [])
         {
-            if (version is not JsonObject v || v["served"]?.GetValue<bool>() == false)
+            if (version is not JsonObject v || v["served"]?.ToString() == "false")
                 continue;
             var columns = (v["additionalPrinterColumns"]?.AsArray() ?? [])
                 .OfType<JsonObject>()
                 .Select(c => new PrinterColumn(
-                    c["name"]?.GetValue<string>() ?? "",
-                    c["type"]?.GetValue<string>() ?? "string",
-                    c["jsonPath"]?.GetValue<string>() ?? "",
-                    c["description"]?.GetValue<string>() ?? "",
-                    c["priority"]?.GetValue<int>() ?? 0))
+                    c["name"]?.ToString() ?? "",
+                    c["type"]?.ToString() ?? "string",
+                    c["jsonPath"]?.ToString() ?? "",
+                    c["description"]?.ToString() ?? "",
+                    JsonNumbers.Int(c["priority"]) ?? 0))
                 .ToList();
             types.Add(new ResourceType(
                 group,
-                v["name"]?.GetValue<string>() ?? throw ApiError.BadRequest("spec.versions[].name is required"),
+                v["name"]?.ToString() ?? throw ApiError.BadRequest("spec.versions[].name is required"),
                 plural,
                 kind,
                 namespaced,
@@ -123,8 +123,8 @@ internal sealed class ResourceCatalog
 
     public void Unregister(JsonObject crd)
     {
-        var group = crd["spec"]?["group"]?.GetValue<string>();
-        var plural = crd["spec"]?["names"]?["plural"]?.GetValue<string>();
+        var group = crd["spec"]?["group"]?.ToString();
+        var plural = crd["spec"]?["names"]?["plural"]?.ToString();
         lock (gate)
             custom.Remove($"{group}/{plural}");
     }

@@ -17,10 +17,10 @@ internal static class Scale
             ["resourceVersion"] = workload["metadata"]?["resourceVersion"]?.DeepClone(),
             ["creationTimestamp"] = workload["metadata"]?["creationTimestamp"]?.DeepClone(),
         },
-        ["spec"] = new JsonObject { ["replicas"] = workload["spec"]?["replicas"]?.GetValue<int>() ?? 1 },
+        ["spec"] = new JsonObject { ["replicas"] = JsonNumbers.Int(workload["spec"]?["replicas"]) ?? 1 },
         ["status"] = new JsonObject
         {
-            ["replicas"] = workload["status"]?["replicas"]?.GetValue<int>() ?? 0,
+            ["replicas"] = JsonNumbers.Int(workload["status"]?["replicas"]) ?? 0,
             ["selector"] = Selectors.Format(workload["spec"]?["selector"] as JsonObject),
         },
     };
@@ -30,7 +30,7 @@ internal static class Scale
         var updated = store.Update(type, ns, name, current =>
         {
             var scale = change(View(type, current));
-            var replicas = scale["spec"]?["replicas"]?.GetValue<int>()
+            var replicas = JsonNumbers.Int(scale["spec"]?["replicas"])
                 ?? throw ApiError.BadRequest("spec.replicas is required");
             if (replicas < 0)
                 throw ApiError.Invalid(type, name, "spec.replicas: Invalid value: must be greater than or equal to 0");

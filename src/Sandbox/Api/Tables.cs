@@ -43,7 +43,7 @@ internal static class Tables
         var name = new Column("Name", "string", o => o["metadata"]?["name"]?.DeepClone(), Format: "name");
         var age = new Column("Age", "string", o => Age(o["metadata"]?["creationTimestamp"]?.ToString(), now));
         string S(JsonObject o, string path) => JsonPaths.GetString(o, path) ?? "<none>";
-        int I(JsonObject o, string path) => JsonPaths.Get(o, path)?.GetValue<int>() ?? 0;
+        int I(JsonObject o, string path) => JsonNumbers.Int(JsonPaths.Get(o, path)) ?? 0;
 
         if (type.IsCustom)
         {
@@ -62,9 +62,9 @@ internal static class Tables
             ("", "pods") =>
             [
                 name,
-                new Column("Ready", "string", o => $"{(o["status"]?["containerStatuses"] as JsonArray ?? []).Count(c => c?["ready"]?.GetValue<bool>() == true)}/{(o["spec"]?["containers"] as JsonArray ?? []).Count}"),
+                new Column("Ready", "string", o => $"{(o["status"]?["containerStatuses"] as JsonArray ?? []).Count(c => c?["ready"]?.ToString() == "true")}/{(o["spec"]?["containers"] as JsonArray ?? []).Count}"),
                 new Column("Status", "string", o => PodStatus(o)),
-                new Column("Restarts", "string", o => (o["status"]?["containerStatuses"] as JsonArray ?? []).Sum(c => c?["restartCount"]?.GetValue<int>() ?? 0).ToString(CultureInfo.InvariantCulture)),
+                new Column("Restarts", "string", o => (o["status"]?["containerStatuses"] as JsonArray ?? []).Sum(c => JsonNumbers.Int(c?["restartCount"]) ?? 0).ToString(CultureInfo.InvariantCulture)),
                 age,
                 new Column("IP", "string", o => S(o, "status.podIP"), 1),
                 new Column("Node", "string", o => S(o, "spec.nodeName"), 1),
@@ -72,7 +72,7 @@ internal static class Tables
             ("apps", "deployments") =>
             [
                 name,
-                new Column("Ready", "string", o => $"{I(o, "status.readyReplicas")}/{JsonPaths.Get(o, "spec.replicas")?.GetValue<int>() ?? 1}"),
+                new Column("Ready", "string", o => $"{I(o, "status.readyReplicas")}/{JsonNumbers.Int(JsonPaths.Get(o, "spec.replicas")) ?? 1}"),
                 new Column("Up-to-date", "integer", o => I(o, "status.updatedReplicas")),
                 new Column("Available", "integer", o => I(o, "status.availableReplicas")),
                 age,
@@ -80,7 +80,7 @@ internal static class Tables
             ("apps", "statefulsets") =>
             [
                 name,
-                new Column("Ready", "string", o => $"{I(o, "status.readyReplicas")}/{JsonPaths.Get(o, "spec.replicas")?.GetValue<int>() ?? 1}"),
+                new Column("Ready", "string", o => $"{I(o, "status.readyReplicas")}/{JsonNumbers.Int(JsonPaths.Get(o, "spec.replicas")) ?? 1}"),
                 age,
             ],
             ("", "configmaps") => [name, new Column("Data", "integer", o => (o["data"] as JsonObject ?? []).Count + (o["binaryData"] as JsonObject ?? []).Count), age],
@@ -101,7 +101,7 @@ internal static class Tables
             [
                 name,
                 new Column("Reference", "string", o => $"{S(o, "spec.scaleTargetRef.kind")}/{S(o, "spec.scaleTargetRef.name")}"),
-                new Column("MinPods", "integer", o => JsonPaths.Get(o, "spec.minReplicas")?.GetValue<int>() ?? 1),
+                new Column("MinPods", "integer", o => JsonNumbers.Int(JsonPaths.Get(o, "spec.minReplicas")) ?? 1),
                 new Column("MaxPods", "integer", o => I(o, "spec.maxReplicas")),
                 new Column("Replicas", "integer", o => I(o, "status.currentReplicas")),
                 age,

@@ -47,23 +47,22 @@ internal sealed class Simulation
                     if (!Quantity.TryParse(status["resources"]?["limits"]?["memory"]?.ToString(), out var limit))
                         continue;
                     var key = $"{uid}/{container}";
-                    if (!checkedUntil.TryGetValue(key, out var from))
-                        from = now;
+                    var seen = checkedUntil.TryGetValue(key, out var from);
                     checkedUntil[key] = now;
                     var source = Source(pod, "memory");
-                    var step = source.SampleInterval;
+                    var step = source.SampleInterval.TotalSeconds;
                     var (_, baseMemory) = Base(pod, container);
-                    var first = Math.Floor(from.TotalSeconds / step.TotalSeconds) * step.TotalSeconds;
-                    for (var t = TimeSpan.FromSeconds(first); t <= now && t >= from - step; t += step)
+
+                    // Each sample is checked once: the current one on first sight, then those that passed since the last call.
+                    var last = (long)Math.Floor(now.TotalSeconds / step);
+                    var first = seen ? (long)Math.Floor(from.TotalSeconds / step) + 1 : last;
+                    for (var sample = Math.Max(first, last - 10_000); sample <= last; sample++)
                     {
-                        if ((decimal)source.FractionAt(t) * baseMemory > limit)
+                        if ((decimal)source.FractionAt(TimeSpan.FromSeconds(sample * step)) * baseMemory > limit)
                         {
                             OomKill(pod, container);
                             break;
                         }
-
-                        if ((t - from).TotalSeconds / step.TotalSeconds > 10_000)
-                            break;
                     }
                 }
             }
@@ -111,7 +110,7 @@ internal sealed class Simulation
             store.Update(ResourceCatalog.Pods, pod["metadata"]!["namespace"]!.ToString(), pod["metadata"]!["name"]!.ToString(), current =>
             {
                 var status = (current["status"]?["containerStatuses"] as JsonArray ?? []).OfType<JsonObject>().First(s => s["name"]?.ToString() == container);
-                status["restartCount"] = (status["restartCount"]?.GetValue<int>() ?? 0) + 1;
+                status["restartCount"] = (JsonNumbers.Int(status["restartCount"]) ?? 0) + 1;
                 status["lastState"] = new JsonObject
                 {
                     ["terminated"] = new JsonObject

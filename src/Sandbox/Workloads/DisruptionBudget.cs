@@ -23,7 +23,7 @@ internal sealed record DisruptionBudget(int ExpectedPods, int CurrentHealthy, in
             var kind = owner?["kind"]?.ToString();
             var type = kind switch { "Deployment" => ResourceCatalog.Deployments, "StatefulSet" => ResourceCatalog.StatefulSets, _ => null };
             var workload = type is null ? null : store.TryGet(type, ns, owner!["name"]!.ToString());
-            expected += workload?["spec"]?["replicas"]?.GetValue<int>() ?? group.Count();
+            expected += JsonNumbers.Int(workload?["spec"]?["replicas"]) ?? group.Count();
         }
 
         var healthy = pods.Count(PodTemplates.IsReady);

@@ -147,6 +147,4 @@ internal static class PodTemplates
         pod["metadata"]?["deletionTimestamp"] is null
         && pod["status"]?["phase"]?.ToString() == "Running"
         && (pod["status"]?["conditions"] as JsonArray ?? []).Any(c => c?["type"]?.ToString() == "Ready" && c["status"]?.ToString() == "True");
-
-    public static string Format(decimal value) => value.ToString(CultureInfo.InvariantCulture);
 }

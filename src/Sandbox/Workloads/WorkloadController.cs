@@ -98,7 +98,7 @@ internal sealed class WorkloadController : IDisposable
                 if (workload["metadata"]?["deletionTimestamp"] is not null)
                     continue;
                 var name = workload["metadata"]!["name"]!.ToString();
-                var desired = workload["spec"]?["replicas"]?.GetValue<int>() ?? 1;
+                var desired = JsonNumbers.Int(workload["spec"]?["replicas"]) ?? 1;
                 var hash = PodTemplates.Hash(workload["spec"]?["template"]);
                 var owned = pods.Where(p => OwnerUid(p) == uid && p["metadata"]?["deletionTimestamp"] is null).ToList();
                 var current = new List<JsonObject>();
@@ -168,7 +168,7 @@ internal sealed class WorkloadController : IDisposable
             var updated = owned.Count(p =>
                 p["metadata"]?["labels"]?["pod-template-hash"]?.ToString() == hash
                 || p["metadata"]?["labels"]?["controller-revision-hash"]?.ToString() == $"{name}-{hash}");
-            var desired = workload["spec"]?["replicas"]?.GetValue<int>() ?? 1;
+            var desired = JsonNumbers.Int(workload["spec"]?["replicas"]) ?? 1;
             var status = new JsonObject
             {
                 ["observedGeneration"] = workload["metadata"]?["generation"]?.DeepClone(),
@@ -326,10 +326,10 @@ internal sealed class WorkloadController : IDisposable
     }
 
     private static string? OwnerUid(JsonObject pod) =>
-        (pod["metadata"]?["ownerReferences"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(o => o["controller"]?.GetValue<bool>() == true)?["uid"]?.ToString();
+        (pod["metadata"]?["ownerReferences"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(o => o["controller"]?.ToString() == "true")?["uid"]?.ToString();
 
     private static string? OwnerKind(JsonObject pod) =>
-        (pod["metadata"]?["ownerReferences"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(o => o["controller"]?.GetValue<bool>() == true)?["kind"]?.ToString();
+        (pod["metadata"]?["ownerReferences"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(o => o["controller"]?.ToString() == "true")?["kind"]?.ToString();
 
     private static int Ordinal(string workload, JsonObject pod) =>
         int.TryParse(pod["metadata"]!["name"]!.ToString().AsSpan(workload.Length + 1), NumberStyles.Integer, CultureInfo.InvariantCulture, out var ordinal) ? ordinal : int.MaxValue;

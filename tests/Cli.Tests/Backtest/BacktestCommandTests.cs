@@ -42,6 +42,20 @@ public sealed class BacktestCommandTests : IDisposable
     }
 
     [Fact]
+    public void Run_TableFormat_PerSeriesLineAndSummary()
+    {
+        var trace = WriteTrace("daily.csv", days: 2);
+        var stdout = new StringWriter();
+
+        BacktestCommand.Run([trace, "--min-lookback", "12h", "--no-progress"], stdout, TextWriter.Null);
+
+        var lines = stdout.ToString().Split('\n');
+        Assert.Contains(lines, l => l.StartsWith("daily ", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("Across series", StringComparison.Ordinal));
+        Assert.Equal(4, lines.Count(l => l.StartsWith("thoras ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void Run_Plots_WritesOnePngPerSeries()
     {
         var trace = WriteTrace("daily.csv", days: 2);

@@ -13,7 +13,6 @@ using Thoras.Domain.Audit;
 using Thoras.Domain.Enrollment;
 using Thoras.Domain.Sync;
 using Thoras.Domain.Targets;
-using Thoras.Functions.Hosting;
 using Thoras.Functions.Targets;
 using Thoras.Infrastructure.Storage;
 using Thoras.Sandbox;
@@ -25,12 +24,12 @@ namespace Thoras.Cli.Tests.Targets;
 
 /// <summary>
 /// The app as it runs: the local function host with the app's one registration, over the sandbox API server (with
-/// the chart's CRD) and Azurite, plus a UID-partitioned <c>Samples</c> table and a <c>models</c> container standing for
-/// the forecasting stores, so unenroll's purge has real rows and blobs to delete. Each test takes its own namespace.
+/// the chart's CRD) and Azurite. The forecasting stores' <c>Usage</c> table and <c>models</c> container are filled with
+/// rows and blobs, so unenroll's purge has real data to delete. Each test takes its own namespace.
 /// </summary>
 public sealed class TargetApiFixture : IAsyncLifetime
 {
-    public const string SamplesTable = "Samples";
+    public const string SamplesTable = "Usage";
     public const string ModelsContainer = "models";
 
     private readonly AzuriteFixture _azurite = new();
@@ -72,8 +71,6 @@ public sealed class TargetApiFixture : IAsyncLifetime
                 ["Kubernetes:Mode"] = "url",
                 ["Kubernetes:ClusterUrl"] = Sandbox.BaseUrl.ToString(),
             });
-            builder.Services.AddUidPartitionedTable(SamplesTable);
-            builder.Services.AddUidPrefixedContainer(ModelsContainer);
         });
         await _app.StartAsync();
         Http = new HttpClient { BaseAddress = LocalFunctionHost.BaseAddress(_app) };

@@ -48,36 +48,6 @@ public sealed class TargetDataPurgerTests
     }
 }
 
-public sealed class EnrolledAutonomousTargetsTests
-{
-    private static EnrolledTarget Record(string name, TargetMode vertical, TargetMode horizontal = TargetMode.Recommendation, UnenrollProgress? unenroll = null) => new()
-    {
-        Key = new TargetKey("shop", name),
-        Uid = "uid-" + name,
-        EnrolledAt = DateTimeOffset.UnixEpoch,
-        VerticalMode = vertical,
-        HorizontalMode = horizontal,
-        Unenroll = unenroll,
-    };
-
-    [Fact]
-    public async Task ListAsync_Records_OnlyAutonomousOnesNotBeingUnenrolled()
-    {
-        var store = new Mock<IEnrollmentStore>();
-        store.Setup(s => s.ListAsync(It.IsAny<CancellationToken>())).ReturnsAsync(
-        [
-            Record("a", TargetMode.Autonomous),
-            Record("b", TargetMode.Recommendation, TargetMode.Autonomous),
-            Record("c", TargetMode.Observation),
-            Record("d", TargetMode.Autonomous, unenroll: new UnenrollProgress("api", DateTimeOffset.UnixEpoch, [])),
-        ]);
-
-        var listed = await new EnrolledAutonomousTargets(store.Object).ListAsync(CancellationToken.None);
-
-        Assert.Equal(["shop/a", "shop/b"], listed.Select(t => t.QualifiedName));
-    }
-}
-
 public sealed class WorkloadRevertTests
 {
     private static readonly TargetKey Key = new("shop", "web");

@@ -124,6 +124,14 @@ public sealed class PauseStateTests
     }
 
     [Fact]
+    public void SyncWindows_CaughtUpLate_AuditsTheChangeAtTheTickNotTheOccurrenceStart()
+    {
+        var transition = PauseState.Running.SyncWindows([new WindowBuilder().Build()], InWindow);
+
+        Assert.Equal(InWindow, Assert.Single(transition.Records).At);
+    }
+
+    [Fact]
     public void Transition_FromPausedToRunning_IsResumed()
     {
         var transition = new PauseStateBuilder().WithManual().Build().Resume("bob", null, At);

@@ -85,7 +85,7 @@ public sealed class SystemStateTableTests(AzuriteFixture azurite) : IClassFixtur
 
         // 25 callers each add their own holder; 25 others pause and resume manually, racing on the same row.
         var calls = Enumerable.Range(0, 50).Select(i => Task.Run(() => i % 2 == 0
-            ? table.UpdateAsync(s => s.Hold(new PauseHolder(PauseHolder.Window("w" + i.ToString(CultureInfo.InvariantCulture)), "window", null, Now), "window-start"), CancellationToken.None)
+            ? table.UpdateAsync(s => s.Hold(new PauseHolder(PauseHolder.Window("w" + i.ToString(CultureInfo.InvariantCulture)), "window", null, Now), "window-start", Now), CancellationToken.None)
             : i % 4 == 1
                 ? table.UpdateAsync(s => s.Pause("caller" + i.ToString(CultureInfo.InvariantCulture), null, Now), CancellationToken.None)
                 : table.UpdateAsync(s => s.Resume("caller" + i.ToString(CultureInfo.InvariantCulture), null, Now), CancellationToken.None)));

@@ -1,0 +1,90 @@
+using Thoras.Domain.Forecasting;
+using Thoras.Infrastructure.Storage;
+using Thoras.TestSupport.Storage;
+using Xunit;
+
+namespace Thoras.Infrastructure.Tests.Storage;
+
+public sealed class UsageTableTests(AzuriteFixture azurite) : IClassFixture<AzuriteFixture>
+{
+    private static readonly DateTimeOffset Start = new(2026, 3, 15, 0, 0, 0, TimeSpan.Zero);
+
+    private UsageTable NewTable() => new(azurite.Tables, azurite.NewNames());
+
+    private static List<UsageBlock> Blocks(int count, double value = 1) =>
+        Enumerable.Range(0, count).Select(i => new UsageBlock(Start.AddMinutes(5 * i), value + i, value, 5)).ToList();
+
+    [Fact]
+    public async Task ListAsync_MoreThanOneTransaction_AllBlocksInOrder()
+    {
+        var table = NewTable();
+        var blocks = Blocks(250);
+
+        await table.AppendAsync("uid-1", "pod:cpu", blocks, CancellationToken.None);
+        var listed = await table.ListAsync("uid-1", "pod:cpu", Start, CancellationToken.None);
+
+        Assert.Equal(blocks, listed);
+    }
+
+    [Fact]
+    public async Task ListAsync_Since_OnlyLaterBlocksOfThatSeries()
+    {
+        var table = NewTable();
+        await table.AppendAsync("uid-1", "pod:cpu", Blocks(10), CancellationToken.None);
+        await table.AppendAsync("uid-1", "pod:memory", Blocks(10, 100), CancellationToken.None);
+
+        var listed = await table.ListAsync("uid-1", "pod:cpu", Start.AddMinutes(40), CancellationToken.None);
+
+        Assert.Equal([9.0, 10.0], listed.Select(b => b.Max));
+    }
+
+    [Fact]
+    public async Task AppendAsync_SameBlockAgain_Replaces()
+    {
+        var table = NewTable();
+        await table.AppendAsync("uid-1", "pod:cpu", Blocks(1), CancellationToken.None);
+
+        await table.AppendAsync("uid-1", "pod:cpu", [new UsageBlock(Start, 7, 6, 3)], CancellationToken.None);
+
+        Assert.Equal(new UsageBlock(Start, 7, 6, 3), Assert.Single(await table.ListAsync("uid-1", "pod:cpu", Start, CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task PruneAsync_Before_DeletesOlderBlocksOfEverySeries()
+    {
+        var table = NewTable();
+        await table.AppendAsync("uid-1", "pod:cpu", Blocks(150), CancellationToken.None);
+        await table.AppendAsync("uid-1", "pod:memory", Blocks(5), CancellationToken.None);
+
+        var deleted = await table.PruneAsync("uid-1", Start.AddMinutes(5 * 120), CancellationToken.None);
+
+        Assert.Equal(125, deleted);
+        Assert.Equal(30, (await table.ListAsync("uid-1", "pod:cpu", Start, CancellationToken.None)).Count);
+        Assert.Empty(await table.ListAsync("uid-1", "pod:memory", Start, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task DeleteAllAsync_Target_OtherTargetsKept()
+    {
+        var table = NewTable();
+        await table.AppendAsync("uid-1", "pod:cpu", Blocks(120), CancellationToken.None);
+        await table.AppendAsync("uid-2", "pod:cpu", Blocks(3), CancellationToken.None);
+
+        await table.DeleteAllAsync("uid-1", CancellationToken.None);
+
+        Assert.Empty(await table.ListAsync("uid-1", "pod:cpu", Start, CancellationToken.None));
+        Assert.Equal(3, (await table.ListAsync("uid-2", "pod:cpu", Start, CancellationToken.None)).Count);
+    }
+
+    [Fact]
+    public async Task ListAsync_NothingEverStored_Empty()
+    {
+        Assert.Empty(await NewTable().ListAsync("uid-1", "pod:cpu", Start, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AppendAsync_SlashInSeries_Rejected()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(() => NewTable().AppendAsync("uid-1", "pod/cpu", Blocks(1), CancellationToken.None));
+    }
+}

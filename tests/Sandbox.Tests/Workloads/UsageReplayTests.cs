@@ -1,0 +1,122 @@
+using System.Globalization;
+using k8s;
+using Microsoft.Extensions.Time.Testing;
+using Thoras.Sandbox.Seeding;
+using Thoras.Sandbox.Tests.Support;
+
+namespace Thoras.Sandbox.Tests.Workloads;
+
+/// <summary>Usage replay and OOM kills, on a sandbox whose clock the test moves.</summary>
+public sealed class UsageReplayTests : IAsyncLifetime
+{
+    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 1, 5, 0, 0, 0, TimeSpan.Zero));
+    private SandboxServer sandbox = null!;
+    private IKubernetes client = null!;
+
+    public async Task InitializeAsync()
+    {
+        sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeProvider = time, SpeedUp = 60, TracesDirectory = TestPaths.Traces });
+        client = sandbox.CreateClient();
+        await sandbox.Seed.NamespaceAsync("apps");
+    }
+
+    public async Task DisposeAsync()
+    {
+        client.Dispose();
+        await sandbox.DisposeAsync();
+    }
+
+    private static double[] Column(string file, int column) =>
+        File.ReadLines(Path.Combine(TestPaths.Traces, file)).Skip(1).Take(3)
+            .Select(l => double.Parse(l.Split(',')[column], CultureInfo.InvariantCulture)).ToArray();
+
+    private async Task<decimal> CpuCoresAsync()
+    {
+        var metrics = await client.GetKubernetesPodsMetricsByNamespaceAsync("apps");
+        return Assert.Single(metrics.Items).Containers.Single().Usage["cpu"].ToDecimal();
+    }
+
+    [Fact]
+    public async Task PodMetrics_MultiColumnTrace_FollowsTraceAsSimulatedTimePasses()
+    {
+        var expected = Column("azure-vm-2017/cpu_avg_50vms.csv", 1);
+        await sandbox.Seed.ApplyAsync(WorkloadBuilder.Deployment("apps", "web").WithContainer("app", cpuRequest: "2", memoryRequest: "1Gi")
+            .WithCpuUsage("trace:azure-vm-2017/cpu_avg_50vms.csv#1633748").Build());
+
+        var first = await CpuCoresAsync();
+        time.Advance(TimeSpan.FromSeconds(5));
+        var second = await CpuCoresAsync();
+
+        Assert.Equal((decimal)(expected[0] / 100 * 2), first, 6);
+        Assert.Equal((decimal)(expected[1] / 100 * 2), second, 6);
+    }
+
+    [Fact]
+    public async Task PodMetrics_TimestampValueTraceWithFactor_ScalesToRequests()
+    {
+        var expected = Column("nab/ec2_cpu_utilization_24ae8d.csv", 1);
+        await sandbox.Seed.ApplyAsync(WorkloadBuilder.Deployment("apps", "web").WithContainer("app", cpuRequest: "500m")
+            .WithUsage("trace:nab/ec2_cpu_utilization_24ae8d.csv*100").Build());
+
+        var usage = await CpuCoresAsync();
+
+        Assert.Equal((decimal)(expected[0] / 100 * 100 * 0.5), usage, 6);
+    }
+
+    [Fact]
+    public async Task PodMetrics_NoUsageSource_ReportsHalfOfRequests()
+    {
+        await sandbox.Seed.ApplyAsync(WorkloadBuilder.Deployment("apps", "web").WithContainer("app", cpuRequest: "400m", memoryRequest: "256Mi").Build());
+
+        var metrics = await client.GetKubernetesPodsMetricsByNamespaceAsync("apps");
+
+        var usage = Assert.Single(metrics.Items).Containers.Single().Usage;
+        Assert.Equal(0.2m, usage["cpu"].ToDecimal());
+        Assert.Equal(128m * 1024 * 1024, usage["memory"].ToDecimal());
+    }
+
+    [Fact]
+    public async Task Pod_MemoryAboveLimit_IsOomKilledOncePerSample()
+    {
+        await sandbox.Seed.ApplyAsync(WorkloadBuilder.Deployment("apps", "web")
+            .WithContainer("app", cpuRequest: "100m", memoryRequest: "100Mi", memoryLimit: "120Mi")
+            .WithMemoryUsage("ratio:1.5").Build());
+
+        var afterFirst = Assert.Single((await client.CoreV1.ListNamespacedPodAsync("apps")).Items).Status.ContainerStatuses[0];
+        time.Advance(TimeSpan.FromSeconds(1));
+        var afterSecond = Assert.Single((await client.CoreV1.ListNamespacedPodAsync("apps")).Items).Status.ContainerStatuses[0];
+
+        Assert.Equal(1, afterFirst.RestartCount);
+        Assert.Equal("OOMKilled", afterFirst.LastState.Terminated.Reason);
+        Assert.Equal(137, afterFirst.LastState.Terminated.ExitCode);
+        Assert.Equal(2, afterSecond.RestartCount);
+    }
+
+    [Fact]
+    public async Task Pod_MemoryBelowLimit_IsNotRestarted()
+    {
+        await sandbox.Seed.ApplyAsync(WorkloadBuilder.Deployment("apps", "web")
+            .WithContainer("app", cpuRequest: "100m", memoryRequest: "100Mi", memoryLimit: "200Mi")
+            .WithMemoryUsage("ratio:1.5").Build());
+        time.Advance(TimeSpan.FromSeconds(10));
+
+        var status = Assert.Single((await client.CoreV1.ListNamespacedPodAsync("apps")).Items).Status.ContainerStatuses[0];
+
+        Assert.Equal(0, status.RestartCount);
+    }
+
+    [Fact]
+    public async Task PodMetrics_WithinWarmup_LeavesNewPodOut()
+    {
+        await using var warm = await SandboxServer.StartAsync(new SandboxOptions { TimeProvider = time, MetricsWarmup = TimeSpan.FromMinutes(1) });
+        using var warmClient = warm.CreateClient();
+        await warm.Seed.ApplyAsync(WorkloadBuilder.Deployment("default", "web").WithContainer("app", cpuRequest: "100m").Build());
+
+        var early = await warmClient.GetKubernetesPodsMetricsByNamespaceAsync("default");
+        time.Advance(TimeSpan.FromMinutes(1));
+        var later = await warmClient.GetKubernetesPodsMetricsByNamespaceAsync("default");
+
+        Assert.Empty(early.Items);
+        Assert.Single(later.Items);
+    }
+}
