@@ -102,7 +102,7 @@ internal sealed class ObjectStore
 
             metadata["uid"] = Guid.NewGuid().ToString();
             metadata["creationTimestamp"] = Now();
-            metadata["generation"] = 1;
+            metadata["generation"] = 1L;
             metadata.Remove("deletionTimestamp");
             metadata.Remove("deletionGracePeriodSeconds");
             // As on the API server, status is not settable on create where a status subresource exists.

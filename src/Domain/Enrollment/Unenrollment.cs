@@ -1,0 +1,163 @@
+using Thoras.Domain.Audit;
+using Thoras.Domain.Targets;
+
+namespace Thoras.Domain.Enrollment;
+
+/// <summary>
+/// Unenrolls a target, through the API or <c>kubectl delete ast</c> (the app's finalizer): reverts its workload,
+/// deletes every row and blob of its UID, writes the audit record, deletes its enrollment record and removes the
+/// finalizer, in that order. Each step is idempotent and recorded in <see cref="UnenrollProgress"/>, so a crash at
+/// any step is finished by the next sync tick; the finalizer goes last, so the AST stays visible until all is done.
+/// </summary>
+public sealed class Unenrollment(
+    ITargetCluster targets, ICleanupCluster cluster, IEnrollmentStore store, WorkloadRevert revert, ITargetDataPurger purger, IAuditLog audit, TimeProvider time)
+{
+    /// <summary>Step name: the workload is reverted.</summary>
+    public const string RevertStep = "revert";
+
+    /// <summary>Step name: the UID's rows and blobs are deleted.</summary>
+    public const string PurgeStep = "purge";
+
+    /// <summary>Step name: the audit record is written.</summary>
+    public const string AuditStep = "audit";
+
+    /// <summary>
+    /// Unenrolls the target at <paramref name="key"/> for <paramref name="actor"/>: records that unenroll started,
+    /// deletes the AST (kept by the finalizer), then cleans up. Throws <see cref="TargetNotFoundException"/> when
+    /// there is no target.
+    /// </summary>
+    public async Task<UnenrollResult> UnenrollAsync(TargetKey key, string actor, string? reason, CancellationToken cancellationToken)
+    {
+        AIScaleTarget? target;
+        TargetMetadata metadata;
+        try
+        {
+            target = await targets.GetAsync(key, cancellationToken) ?? throw new TargetNotFoundException(key, null);
+            metadata = target.Metadata;
+        }
+        catch (InvalidTargetException ex)
+        {
+            // An invalid spec cannot be resolved to a workload, but it can still be unenrolled.
+            (target, metadata) = (null, ex.Target.Metadata);
+        }
+
+        var uid = metadata.Uid;
+        var record = await store.GetAsync(key, cancellationToken);
+        if (record is not null && record.Uid != uid)
+            record = null;
+        var progress = new UnenrollProgress(actor, time.GetUtcNow(), []);
+        if (record is null)
+        {
+            record = await store.SaveAsync(
+                new EnrolledTarget
+                {
+                    Key = key,
+                    Uid = uid,
+                    EnrolledAt = time.GetUtcNow(),
+                    VerticalMode = target?.Spec.ModeOf(ScalingDirection.Vertical) ?? TargetMode.Recommendation,
+                    HorizontalMode = target?.Spec.ModeOf(ScalingDirection.Horizontal) ?? TargetMode.Recommendation,
+                    Unenroll = progress,
+                },
+                cancellationToken);
+        }
+        else if (record.Unenroll is null)
+        {
+            record = await store.UpdateAsync(key, uid, r => r with { Unenroll = r.Unenroll ?? progress }, cancellationToken);
+        }
+
+        if (!metadata.IsDeleting)
+        {
+            // Without the finalizer the delete below would remove the AST before the cleanup is done.
+            await targets.AddFinalizerAsync(key, uid, cancellationToken);
+            await cluster.DeleteTargetAsync(key, uid, cancellationToken);
+        }
+
+        return await FinishAsync(metadata, target, record, reason, cancellationToken);
+    }
+
+    /// <summary>
+    /// Finishes the unenroll of the target <paramref name="metadata"/> describes (being deleted, or with unenroll
+    /// recorded). <paramref name="target"/> is null when its spec is invalid or it is gone; <paramref name="record"/>
+    /// when the app holds no record of its UID any more.
+    /// </summary>
+    public async Task<UnenrollResult> FinishAsync(TargetMetadata metadata, AIScaleTarget? target, EnrolledTarget? record, string? reason, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(metadata);
+        var key = metadata.Key;
+        var uid = metadata.Uid;
+        if (record is not null && record.Uid != uid)
+            record = null;
+        if (record is not null && record.Unenroll is null)
+        {
+            var progress = new UnenrollProgress(ModeSwitch.ClusterActor, time.GetUtcNow(), []);
+            record = await store.UpdateAsync(key, uid, r => r with { Unenroll = r.Unenroll ?? progress }, cancellationToken);
+        }
+
+        var outcome = new RevertOutcome();
+        if (!IsDone(record, RevertStep))
+        {
+            var resolved = target is null ? null : await targets.ResolveAsync(target, cancellationToken);
+            (record, outcome) = await revert.RevertAsync(key, record, resolved, ScalingDirections.All, cancellationToken);
+            record = await MarkAsync(record, RevertStep, cancellationToken);
+        }
+
+        var purged = 0;
+        if (!IsDone(record, PurgeStep))
+        {
+            purged = await purger.PurgeAsync(uid, cancellationToken);
+            record = await MarkAsync(record, PurgeStep, cancellationToken);
+        }
+
+        // Without a record the audit was written by the run that deleted it.
+        if (record is not null && !IsDone(record, AuditStep))
+        {
+            await audit.AppendAsync(
+                new AuditRecord(
+                    time.GetUtcNow(), record.Unenroll!.Actor, "unenroll", key.ToString(),
+                    Reason: reason ?? outcome.Describe(),
+                    Previous: $"vertical={record.VerticalMode.ToWireName()}, horizontal={record.HorizontalMode.ToWireName()}, enrolled since {record.EnrolledAt:O}",
+                    Current: "unenrolled",
+                    TargetUid: uid),
+                cancellationToken);
+            record = await MarkAsync(record, AuditStep, cancellationToken);
+        }
+
+        await store.DeleteAsync(key, uid, cancellationToken);
+        var finalizerRemoved = await targets.RemoveFinalizerAsync(key, uid, cancellationToken);
+        return new UnenrollResult(key, uid, outcome, purged, finalizerRemoved);
+    }
+
+    /// <summary>
+    /// Deletes what the app holds for a record whose AST is gone (deleted while the app had no finalizer on it, or
+    /// replaced by a new AST of the same name). The workload cannot be resolved without the AST, so only an HPA floor
+    /// is restored.
+    /// </summary>
+    public Task<UnenrollResult> ForgetAsync(EnrolledTarget record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var metadata = new TargetMetadata { Namespace = record.Key.Namespace, Name = record.Key.Name, Uid = record.Uid };
+        return FinishAsync(metadata, null, record, "the AIScaleTarget is gone", cancellationToken);
+    }
+
+    private static bool IsDone(EnrolledTarget? record, string step) =>
+        record?.Unenroll?.CompletedSteps.Contains(step) == true;
+
+    private async Task<EnrolledTarget?> MarkAsync(EnrolledTarget? record, string step, CancellationToken cancellationToken)
+    {
+        if (record is null)
+            return null;
+        return await store.UpdateAsync(
+            record.Key,
+            record.Uid,
+            r => r.Unenroll is { } u && !u.CompletedSteps.Contains(step) ? r with { Unenroll = u with { CompletedSteps = [.. u.CompletedSteps, step] } } : r,
+            cancellationToken);
+    }
+}
+
+/// <summary>What an unenroll did.</summary>
+/// <param name="Key">The target.</param>
+/// <param name="Uid">Its UID.</param>
+/// <param name="Revert">What was reverted on the workload.</param>
+/// <param name="PurgedItems">How many rows and blobs of the UID were deleted.</param>
+/// <param name="FinalizerRemoved">Whether this run removed the finalizer (false when already gone).</param>
+public sealed record UnenrollResult(TargetKey Key, string Uid, RevertOutcome Revert, int PurgedItems, bool FinalizerRemoved);

@@ -1,0 +1,72 @@
+using Azure;
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Models;
+using Thoras.Domain.Enrollment;
+
+namespace Thoras.Infrastructure.Storage;
+
+/// <summary>
+/// A table partitioned by target UID (usage samples, suggestions): deleting a UID deletes its partition. A table
+/// that does not exist yet holds nothing to delete.
+/// </summary>
+public sealed class UidPartitionedTable(TableServiceClient service, StorageNames names, string purpose) : ITargetDataStore
+{
+    private readonly TableClient _table = service.GetTableClient(names.Table(purpose));
+
+    public string Name => "table:" + purpose;
+
+    public async Task<int> DeleteAsync(string uid, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        try
+        {
+            var rows = new List<TableEntity>();
+            await foreach (var row in _table.QueryAsync<TableEntity>(e => e.PartitionKey == uid, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+                rows.Add(row);
+
+            // A batch holds at most 100 operations of one partition.
+            foreach (var chunk in rows.Chunk(100))
+            {
+                await _table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken);
+                deleted += chunk.Length;
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return deleted;
+        }
+
+        return deleted;
+    }
+}
+
+/// <summary>
+/// A blob container whose blobs of one target are under the prefix <c>&lt;uid&gt;/</c> (model state): deleting a UID
+/// deletes every blob under it. A container that does not exist yet holds nothing to delete.
+/// </summary>
+public sealed class UidPrefixedContainer(BlobServiceClient service, StorageNames names, string purpose) : ITargetDataStore
+{
+    private readonly BlobContainerClient _container = service.GetBlobContainerClient(names.Container(purpose));
+
+    public string Name => "container:" + purpose;
+
+    public async Task<int> DeleteAsync(string uid, CancellationToken cancellationToken)
+    {
+        var deleted = 0;
+        try
+        {
+            await foreach (var blob in _container.GetBlobsAsync(BlobTraits.None, BlobStates.None, uid + "/", cancellationToken))
+            {
+                if (await _container.DeleteBlobIfExistsAsync(blob.Name, cancellationToken: cancellationToken))
+                    deleted++;
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return deleted;
+        }
+
+        return deleted;
+    }
+}
