@@ -75,12 +75,14 @@ public sealed record ContainerResources(
 /// <param name="MaxReplicas">Its <c>maxReplicas</c>.</param>
 /// <param name="Annotations">Its annotations (where the original <c>minReplicas</c> is kept while a floor is applied).</param>
 /// <param name="ResourceVersion">The version a write must match.</param>
+/// <param name="TargetCpuUtilization">Its CPU target average utilisation in percent, if it has one.</param>
 public sealed record HorizontalAutoscaler(
     string Name,
     int? MinReplicas,
     int MaxReplicas,
     IReadOnlyDictionary<string, string> Annotations,
-    string? ResourceVersion);
+    string? ResourceVersion,
+    int? TargetCpuUtilization = null);
 
 /// <summary>A PodDisruptionBudget covering a target's pods.</summary>
 /// <param name="Name">Its name.</param>

@@ -36,6 +36,7 @@ public static class ServiceRegistration
         services.AddThorasKubernetes(configuration);
         services.AddThorasTargets();
         services.AddThorasApply(configuration);
+        services.AddThorasPipeline(configuration);
 
         return services;
     }

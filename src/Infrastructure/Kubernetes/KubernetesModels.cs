@@ -45,7 +45,8 @@ internal static class KubernetesModels
         hpa.Spec.MinReplicas,
         hpa.Spec.MaxReplicas,
         Copy(hpa.Metadata.Annotations),
-        hpa.Metadata.ResourceVersion);
+        hpa.Metadata.ResourceVersion,
+        hpa.Spec.Metrics?.FirstOrDefault(m => m.Resource?.Name == "cpu")?.Resource.Target.AverageUtilization);
 
     public static DisruptionBudget ToBudget(V1PodDisruptionBudget pdb) => new(
         pdb.Metadata.Name,

@@ -1,0 +1,92 @@
+using Thoras.Domain.Targets;
+
+namespace Thoras.Domain.Forecasting;
+
+/// <summary>
+/// The collection stage (DESIGN.md §7): for every valid target that is not being deleted, in any mode, reads the
+/// PodMetrics of its pods that are past the warm-up and folds them into the current usage block of each series
+/// (<see cref="UsageSeries"/>). One target failing never stops the others.
+/// </summary>
+public sealed class CollectStage(ITargetCluster cluster, IPodMetricsSource metrics, IUsageStore usage, CollectOptions options, TimeProvider time)
+{
+    /// <summary>Collects one sample for every target.</summary>
+    public async Task<CollectionPass> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var listing = await cluster.ListAsync([], cancellationToken);
+        var byNamespace = new Dictionary<string, IReadOnlyList<PodUsage>>(StringComparer.Ordinal);
+        var results = new List<CollectedTarget>();
+        foreach (var target in listing.Targets.Where(t => !t.Metadata.IsDeleting))
+        {
+            try
+            {
+                var resolved = await cluster.ResolveAsync(target, cancellationToken);
+                if (resolved is null)
+                {
+                    results.Add(new CollectedTarget(target.Key, 0, 0, "its workload does not exist"));
+                    continue;
+                }
+
+                if (!byNamespace.TryGetValue(target.Key.Namespace, out var podUsage))
+                {
+                    podUsage = await metrics.ReadAsync(target.Key.Namespace, cancellationToken);
+                    byNamespace[target.Key.Namespace] = podUsage;
+                }
+
+                results.Add(await CollectAsync(target, resolved, podUsage, now, cancellationToken));
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                results.Add(new CollectedTarget(target.Key, 0, 0, ex.Message, Failed: true));
+            }
+        }
+
+        return new CollectionPass(now, results);
+    }
+
+    private async Task<CollectedTarget> CollectAsync(AIScaleTarget target, ResolvedTarget resolved, IReadOnlyList<PodUsage> podUsage, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var warm = resolved.Pods
+            .Where(p => p.Phase == "Running" && !p.IsTerminating && p.StartTime is { } started && now - started >= options.Warmup)
+            .Select(p => p.Name)
+            .ToHashSet(StringComparer.Ordinal);
+        var skipped = resolved.Pods.Count - warm.Count;
+        var measured = podUsage.Where(p => warm.Contains(p.PodName)).ToList();
+        if (measured.Count == 0)
+        {
+            return new CollectedTarget(target.Key, 0, skipped, "no pod past the warm-up reports usage");
+        }
+
+        var samples = new Dictionary<string, (double Max, double Mean)>(StringComparer.Ordinal)
+        {
+            [UsageSeries.Replicas] = (measured.Count, measured.Count),
+            [UsageSeries.Total(UsageSeries.Cpu)] = Same(measured.Sum(p => p.Containers.Sum(c => c.Cpu))),
+            [UsageSeries.Total(UsageSeries.Memory)] = Same(measured.Sum(p => p.Containers.Sum(c => c.Memory))),
+        };
+        foreach (var container in measured.SelectMany(p => p.Containers).GroupBy(c => c.Name, StringComparer.Ordinal))
+        {
+            samples[UsageSeries.Container(container.Key, UsageSeries.Cpu)] = (container.Max(c => c.Cpu), container.Average(c => c.Cpu));
+            samples[UsageSeries.Container(container.Key, UsageSeries.Memory)] = (container.Max(c => c.Memory), container.Average(c => c.Memory));
+        }
+
+        var blockStart = UsageSeries.BlockStart(now, options.Block);
+        foreach (var (series, sample) in samples)
+        {
+            var current = (await usage.ListAsync(target.Metadata.Uid, series, blockStart, cancellationToken)).FirstOrDefault(b => b.Start == blockStart);
+            var block = current.Count > 0
+                ? new UsageBlock(blockStart, Math.Max(current.Max, sample.Max), ((current.Mean * current.Count) + sample.Mean) / (current.Count + 1), current.Count + 1)
+                : new UsageBlock(blockStart, sample.Max, sample.Mean, 1);
+            await usage.AppendAsync(target.Metadata.Uid, series, [block], cancellationToken);
+        }
+
+        return new CollectedTarget(target.Key, measured.Count, skipped, null);
+    }
+
+    private static (double Max, double Mean) Same(double value) => (value, value);
+}
+
+/// <summary>What one collection tick did.</summary>
+public sealed record CollectionPass(DateTimeOffset At, IReadOnlyList<CollectedTarget> Targets);
+
+/// <summary>What collection did for one target: how many pods were measured and skipped, and why none were if so.</summary>
+public sealed record CollectedTarget(TargetKey Key, int PodsMeasured, int PodsSkipped, string? Note, bool Failed = false);

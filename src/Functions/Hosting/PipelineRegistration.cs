@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Thoras.Domain.Forecasting;
+using Thoras.Domain.Suggestions;
+using Thoras.Infrastructure.Kubernetes;
+using Thoras.Infrastructure.Storage;
+
+namespace Thoras.Functions.Hosting;
+
+/// <summary>
+/// Registers the usage pipeline: PodMetrics collection (<see cref="CollectStage"/>), the usage table, the model
+/// blobs, the forecast stage and the suggestion history (<see cref="ForecastStage"/>).
+/// </summary>
+public static class PipelineRegistration
+{
+    public static IServiceCollection AddThorasPipeline(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<CollectOptions>()
+            .Bind(configuration.GetSection(CollectOptions.SectionName))
+            .Validate(o => o.Warmup >= TimeSpan.Zero, "Collect__Warmup cannot be negative.")
+            .Validate(o => o.Block > TimeSpan.Zero, "Collect__Block must be positive.")
+            .ValidateOnStart();
+        services.AddOptions<ForecastOptions>()
+            .Bind(configuration.GetSection(ForecastOptions.SectionName))
+            .Validate(o => o.RetrainEvery > TimeSpan.Zero && o.TrainingWindow > TimeSpan.Zero, "Forecast__RetrainEvery and Forecast__TrainingWindow must be positive.")
+            .Validate(o => o.DefaultTargetUtilization > 0, "Forecast__DefaultTargetUtilization must be positive.")
+            .ValidateOnStart();
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<CollectOptions>>().Value);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ForecastOptions>>().Value);
+
+        services.AddSingleton<IUsageStore, UsageTable>();
+        services.AddSingleton<IModelStore, ModelBlobStore>();
+        services.AddSingleton<ISuggestionHistory, SuggestionHistoryTable>();
+        services.AddSingleton<IPodMetricsSource, KubernetesPodMetricsSource>();
+        services.AddSingleton<CollectStage>();
+        services.AddSingleton<ForecastStage>();
+        return services;
+    }
+}

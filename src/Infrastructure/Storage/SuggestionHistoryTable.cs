@@ -1,0 +1,86 @@
+using System.Globalization;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Thoras.Domain.Suggestions;
+using Thoras.Domain.Targets;
+
+namespace Thoras.Infrastructure.Storage;
+
+/// <summary>
+/// The suggestion history in Table Storage: table <c>&lt;prefix&gt;Suggestions</c>, partition = target UID, row key =
+/// inverted publication ticks then the suggestion UID, so a partition reads newest first. The suggestion itself is
+/// kept as its status JSON, exactly as it was published.
+/// </summary>
+public sealed class SuggestionHistoryTable(TableServiceClient service, StorageNames names) : ISuggestionHistory
+{
+    private const int MaxBatch = 100;
+    private readonly TableClient _table = service.GetTableClient(names.Table("Suggestions"));
+
+    public async Task AppendAsync(string targetUid, SuggestionRecord record, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        var inverted = (DateTimeOffset.MaxValue.UtcTicks - record.PublishedAt.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
+        var entity = new TableEntity(targetUid, $"{inverted}-{record.Suggestion.SuggestionUID}")
+        {
+            ["PublishedAt"] = record.PublishedAt,
+            ["Suggestion"] = JsonSerializer.Serialize(record.Suggestion, TargetJson.Options),
+            ["ExpectedToApply"] = record.ExpectedToApply,
+            ["Reason"] = record.Reason,
+        };
+        try
+        {
+            await _table.AddEntityAsync(entity, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            await _table.CreateIfNotExistsAsync(cancellationToken);
+            await _table.AddEntityAsync(entity, cancellationToken);
+        }
+    }
+
+    public async Task<IReadOnlyList<SuggestionRecord>> ListAsync(string targetUid, int limit, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var records = new List<SuggestionRecord>();
+        try
+        {
+            await foreach (var e in _table.QueryAsync<TableEntity>(e => e.PartitionKey == targetUid, maxPerPage: Math.Min(limit, 1000), cancellationToken: cancellationToken))
+            {
+                var suggestion = JsonSerializer.Deserialize<Suggestion>(e.GetString("Suggestion"), TargetJson.Options)!;
+                records.Add(new SuggestionRecord(e.GetDateTimeOffset("PublishedAt")!.Value, suggestion, e.GetBoolean("ExpectedToApply")!.Value, e.GetString("Reason")));
+                if (records.Count == limit)
+                {
+                    break;
+                }
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return records;
+        }
+
+        return records;
+    }
+
+    public async Task DeleteAllAsync(string targetUid, CancellationToken cancellationToken)
+    {
+        var keys = new List<string>();
+        try
+        {
+            await foreach (var e in _table.QueryAsync<TableEntity>(e => e.PartitionKey == targetUid, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+            {
+                keys.Add(e.RowKey);
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return;
+        }
+
+        foreach (var chunk in keys.Chunk(MaxBatch))
+        {
+            await _table.SubmitTransactionAsync(chunk.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(targetUid, row))), cancellationToken);
+        }
+    }
+}
