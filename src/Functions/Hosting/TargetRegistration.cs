@@ -29,6 +29,7 @@ public static class TargetRegistration
         services.AddUidPartitionedTable("Usage");
         services.AddUidPartitionedTable("Disruptions");
         services.AddUidPartitionedTable("OomKills");
+        services.AddUidPartitionedTable("Suggestions");
         services.AddUidPrefixedContainer("models");
         services.AddSingleton<ISyncStep, TargetSyncStep>();
         return services;

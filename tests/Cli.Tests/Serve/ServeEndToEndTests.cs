@@ -40,7 +40,8 @@ public sealed class ServeEndToEndTests
     [Fact]
     public async Task Serve_UserSession_HealthPauseResumeModeSwitchThenCleanStop()
     {
-        await using var serve = await ServeProcess.StartAsync(speedUp: 20, StartTimeout);
+        // 60x: a simulated minute per real second, so the demo's 10-minute lookback passes in seconds.
+        await using var serve = await ServeProcess.StartAsync(speedUp: 60, StartTimeout);
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
 
         var health = await http.GetFromJsonAsync<JsonElement>(new Uri(serve.BaseAddress, "api/health"));
@@ -57,9 +58,20 @@ public sealed class ServeEndToEndTests
         var resumed = await SendAsync(http, Request(serve, HttpMethod.Get, "api/system/pause"), HttpStatusCode.OK);
         Assert.False(resumed.GetProperty("paused").GetBoolean());
 
+        // The demo's autonomous vertical target gets a suggestion published from collected usage, and it is applied.
+        var applied = await WaitForAsync(async () =>
+        {
+            var target = await SendAsync(http, Request(serve, HttpMethod.Get, "api/targets/demo/web"), HttpStatusCode.OK);
+            return target.GetProperty("suggestionsApplied").GetProperty("vertical").GetBoolean() ? target : (JsonElement?)null;
+        }, TimeSpan.FromMinutes(3));
+        Assert.True(applied is not null, "no suggestion was applied to demo/web in time; output:\n" + serve.Output);
+        var history = await SendAsync(http, Request(serve, HttpMethod.Get, "api/targets/demo/web/suggestions?limit=5"), HttpStatusCode.OK);
+        Assert.Contains(applied.Value.GetProperty("suggestionsApplied").GetProperty("verticalSuggestionUid").GetString()!, history.ToString(), StringComparison.Ordinal);
+
         await SendAsync(http, Request(serve, HttpMethod.Put, "api/targets/demo/web/mode", new { direction = "vertical", mode = "recommendation" }), HttpStatusCode.OK);
         var web = await SendAsync(http, Request(serve, HttpMethod.Get, "api/targets/demo/web"), HttpStatusCode.OK);
-        Assert.Contains("recommendation", web.ToString(), StringComparison.Ordinal);
+        Assert.Equal("recommendation", web.GetProperty("verticalMode").GetString());
+        Assert.False(web.GetProperty("suggestionsApplied").GetProperty("vertical").GetBoolean());
 
         var unauthorized = await http.GetAsync(new Uri(serve.BaseAddress, "api/system/pause"));
         Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
@@ -70,6 +82,22 @@ public sealed class ServeEndToEndTests
         Assert.Equal(0, exitCode);
         await WaitUntil(() => serve.ProcessesUsingState().Count == 0, TimeSpan.FromSeconds(15));
         Assert.Empty(serve.ProcessesUsingState());
+    }
+
+    private static async Task<JsonElement?> WaitForAsync(Func<Task<JsonElement?>> probe, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await probe() is { } found)
+            {
+                return found;
+            }
+
+            await Task.Delay(1000);
+        }
+
+        return null;
     }
 
     private static async Task WaitUntil(Func<bool> condition, TimeSpan timeout)
