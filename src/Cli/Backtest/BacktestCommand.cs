@@ -16,6 +16,7 @@ public static class BacktestCommand
           --buffer N                 forecast_buffer_percentage (default 0)
           --min-lookback 24h         min_lookback_to_scale; scoring starts there for every policy
           --retrain-every 6h         model retraining cadence
+          --hysteresis 0.05          keep the suggestion in force when a new one is at most this fraction below it
           --plots DIR                write one plot per series into DIR
           --plot-format png|svg      (default png)
           --max-series N             replay only the first N series
@@ -44,6 +45,7 @@ public static class BacktestCommand
             BufferPercentage = parsed.Number("--buffer", 0),
             MinLookback = parsed.Duration("--min-lookback", TimeSpan.FromHours(24)),
             RetrainEvery = parsed.Duration("--retrain-every", TimeSpan.FromHours(6)),
+            HysteresisBand = parsed.Number("--hysteresis", new ForecastSettings().HysteresisBand),
         };
         settings.Validate();
         var plots = parsed.String("--plots");

@@ -17,11 +17,16 @@ public sealed class ConformalCalibrator
     private readonly double riskTarget;
     private readonly double adaptationRate;
     private readonly int capacity;
+    private readonly double hysteresisBand;
     private readonly Queue<double> scores = new();
     private Decision? pending;
 
-    /// <summary>Creates a calibrator for <paramref name="riskTarget"/> keeping the last <paramref name="capacity"/> scores.</summary>
-    public ConformalCalibrator(double riskTarget, int capacity, double adaptationRate = DefaultAdaptationRate)
+    /// <summary>
+    /// Creates a calibrator for <paramref name="riskTarget"/> keeping the last <paramref name="capacity"/> scores;
+    /// with a <paramref name="hysteresisBand"/> a new bound that is at most that fraction below the bound in force
+    /// keeps the bound in force (see <see cref="Hysteresis"/>).
+    /// </summary>
+    public ConformalCalibrator(double riskTarget, int capacity, double adaptationRate = DefaultAdaptationRate, double hysteresisBand = 0)
     {
         if (riskTarget is <= 0 or >= 1)
         {
@@ -29,6 +34,8 @@ public sealed class ConformalCalibrator
         }
 
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        _ = Hysteresis.Hold(null, 0, hysteresisBand);
+        this.hysteresisBand = hysteresisBand;
         this.riskTarget = riskTarget;
         this.capacity = capacity;
         this.adaptationRate = adaptationRate;
@@ -40,6 +47,9 @@ public sealed class ConformalCalibrator
 
     /// <summary>The quantile level currently used (1 − this); starts at the risk target and tracks misses.</summary>
     public double AdaptiveRisk { get; private set; }
+
+    /// <summary>The bound last returned by <see cref="Bound"/> (before any buffer), or null before the first.</summary>
+    public double? LastBound { get; private set; }
 
     /// <summary>The out-of-sample scores currently held, oldest first.</summary>
     public IReadOnlyCollection<double> Scores => scores;
@@ -54,10 +64,11 @@ public sealed class ConformalCalibrator
         }
     }
 
-    /// <summary>Restores the adaptive level saved with <see cref="AdaptiveRisk"/>.</summary>
-    public void Restore(double adaptiveRisk, IEnumerable<double> savedScores)
+    /// <summary>Restores the adaptive level, scores and (for hysteresis) the bound in force saved from a calibrator.</summary>
+    public void Restore(double adaptiveRisk, IEnumerable<double> savedScores, double? lastBound = null)
     {
         AdaptiveRisk = adaptiveRisk;
+        LastBound = lastBound;
         Seed(savedScores);
     }
 
@@ -85,12 +96,15 @@ public sealed class ConformalCalibrator
 
     /// <summary>
     /// The calibrated upper bound, at most <paramref name="cap"/>, for the intervals starting at block
-    /// <paramref name="fromIndex"/>; remembers it so the next <paramref name="intervalBlocks"/> observed blocks are
-    /// scored against the prediction and counted as misses against the bound.
+    /// <paramref name="fromIndex"/>, held at the bound in force within the hysteresis band; remembers it so the next
+    /// <paramref name="intervalBlocks"/> observed blocks are scored against the prediction and counted as misses
+    /// against the bound actually applied.
     /// </summary>
     public double Bound(PeakPrediction prediction, int fromIndex, int intervalBlocks, double cap = double.PositiveInfinity)
     {
-        var bound = Math.Min(prediction.At(Threshold()), cap);
+        var calibrated = Math.Min(prediction.At(Threshold()), cap);
+        var bound = LastBound is { } held && held <= cap ? Hysteresis.Hold(held, calibrated, hysteresisBand) : calibrated;
+        LastBound = bound;
         pending = new Decision(prediction, fromIndex, fromIndex + intervalBlocks, bound);
         return bound;
     }
@@ -119,7 +133,7 @@ public sealed class ConformalCalibrator
     }
 
     /// <summary>Hoare's selection: the k-th smallest (0-based) in linear expected time; reorders the array.</summary>
-    private static double Select(double[] values, int k)
+    internal static double Select(double[] values, int k)
     {
         int left = 0, right = values.Length - 1;
         while (left < right)

@@ -121,8 +121,8 @@ public static class FeatureBuilder
             values[i - from] = blocks[i].Max;
         }
 
-        Array.Sort(values);
-        return values[(int)Math.Min(values.Length - 1, Math.Floor(q * values.Length))];
+        // A linear-time selection, not a sort: this runs for every training row.
+        return ConformalCalibrator.Select(values, (int)Math.Min(values.Length - 1, Math.Floor(q * values.Length)));
     }
 
     private static double Volatility(IReadOnlyList<UsageBlock> blocks, int t, int window, double epsilon)

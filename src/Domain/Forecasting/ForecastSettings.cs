@@ -30,6 +30,12 @@ public sealed record ForecastSettings
     /// <summary>How many recent out-of-sample errors calibrate the margin. Default: 7 days.</summary>
     public TimeSpan CalibrationWindow { get; init; } = TimeSpan.FromDays(7);
 
+    /// <summary>
+    /// A new suggestion at most this fraction below the one in force keeps the one in force (fewer pod resizes; a
+    /// higher one is applied at once). Default: 0.05 (5 %).
+    /// </summary>
+    public double HysteresisBand { get; init; } = 0.05;
+
     /// <summary>Blocks per forecast horizon (at least 1).</summary>
     public int HorizonBlocks => Math.Max(1, (int)Math.Ceiling(ForecastHorizon / Block));
 
@@ -52,6 +58,11 @@ public sealed record ForecastSettings
         if (BufferPercentage < 0)
         {
             throw new ArgumentOutOfRangeException(nameof(BufferPercentage), BufferPercentage, "The buffer percentage cannot be negative.");
+        }
+
+        if (HysteresisBand is < 0 or >= 1 || double.IsNaN(HysteresisBand))
+        {
+            throw new ArgumentOutOfRangeException(nameof(HysteresisBand), HysteresisBand, "The hysteresis band must be at least 0 and below 1.");
         }
 
         if (MinLookback < TimeSpan.Zero || RetrainEvery <= TimeSpan.Zero || TrainingWindow <= TimeSpan.Zero || CalibrationWindow <= TimeSpan.Zero)

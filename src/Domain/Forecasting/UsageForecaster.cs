@@ -22,7 +22,7 @@ public sealed class UsageForecaster
     /// </summary>
     public const double PeakCapFactor = 1.2;
 
-    private const int StateVersion = 1;
+    private const int StateVersion = 2;
     private readonly ForecastSettings settings;
     private readonly PeakPredictor predictor;
     private readonly ConformalCalibrator calibrator;
@@ -45,7 +45,7 @@ public sealed class UsageForecaster
         predictor = new PeakPredictor(settings);
         this.settings = settings;
         var capacity = CalibrationCapacity(settings);
-        calibrators = otherRiskTargets.Prepend(settings.RiskTarget).Select(risk => new ConformalCalibrator(risk, capacity)).ToArray();
+        calibrators = otherRiskTargets.Prepend(settings.RiskTarget).Select(risk => new ConformalCalibrator(risk, capacity, hysteresisBand: settings.HysteresisBand)).ToArray();
         calibrator = calibrators[0];
     }
 
@@ -132,6 +132,7 @@ public sealed class UsageForecaster
 
         writer.Write(model.Length);
         writer.Write(model.GetBuffer(), 0, (int)model.Length);
+        writer.Write(calibrator.LastBound ?? double.NaN);
     }
 
     /// <summary>Restores a forecaster from <see cref="SaveState"/> and its stored usage history.</summary>
@@ -147,7 +148,7 @@ public sealed class UsageForecaster
 
         using var reader = new BinaryReader(stream, Encoding.UTF8, leaveOpen: true);
         var version = reader.ReadInt32();
-        if (version != StateVersion)
+        if (version is not (1 or StateVersion))
         {
             throw new InvalidDataException(string.Format(CultureInfo.InvariantCulture, "Unknown forecaster state version {0}.", version));
         }
@@ -164,7 +165,9 @@ public sealed class UsageForecaster
         var modelBytes = reader.ReadBytes((int)reader.ReadInt64());
         using var model = new MemoryStream(modelBytes);
         forecaster.predictor.Adopt(PeakModel.Load(model), epsilon, trainedAt);
-        forecaster.calibrator.Restore(adaptiveRisk, scores);
+        // Version 1 had no bound in force; hysteresis then starts afresh.
+        var lastBound = version >= 2 ? reader.ReadDouble() : double.NaN;
+        forecaster.calibrator.Restore(adaptiveRisk, scores, double.IsNaN(lastBound) ? null : lastBound);
         return forecaster;
     }
 }

@@ -125,4 +125,54 @@ public class ConformalCalibratorTests
 
         Assert.InRange(misses / (double)steps, 0.045, 0.055);
     }
+
+    [Fact]
+    public void Bound_NewBoundWithinBand_KeepsBoundInForce()
+    {
+        var calibrator = new ConformalCalibrator(0.1, 1000, adaptationRate: 0, hysteresisBand: 0.1);
+        calibrator.Seed([0.0]);
+        var first = calibrator.Bound(new PeakPrediction(Math.Log(100), 1, 0), 0, 1);
+
+        var second = calibrator.Bound(new PeakPrediction(Math.Log(95), 1, 0), 1, 1);
+
+        Assert.Equal(first, second, 9);
+    }
+
+    [Fact]
+    public void Bound_NewBoundHigher_RaisesAtOnce()
+    {
+        var calibrator = new ConformalCalibrator(0.1, 1000, adaptationRate: 0, hysteresisBand: 0.1);
+        calibrator.Seed([0.0]);
+        calibrator.Bound(new PeakPrediction(Math.Log(100), 1, 0), 0, 1);
+
+        var second = calibrator.Bound(new PeakPrediction(Math.Log(101), 1, 0), 1, 1);
+
+        Assert.Equal(101, second, 9);
+    }
+
+    [Fact]
+    public void Bound_HeldBoundAboveCap_TakesNewBound()
+    {
+        var calibrator = new ConformalCalibrator(0.1, 1000, adaptationRate: 0, hysteresisBand: 0.1);
+        calibrator.Seed([0.0]);
+        calibrator.Bound(new PeakPrediction(Math.Log(100), 1, 0), 0, 1);
+
+        var second = calibrator.Bound(new PeakPrediction(Math.Log(95), 1, 0), 1, 1, cap: 97);
+
+        Assert.Equal(95, second, 9);
+    }
+
+    [Fact]
+    public void Observe_UsageAboveCalibratedButBelowHeldBound_NotAMiss()
+    {
+        var calibrator = new ConformalCalibrator(0.1, 1000, adaptationRate: 0.01, hysteresisBand: 0.1);
+        calibrator.Seed([0.0]);
+        calibrator.Bound(new PeakPrediction(Math.Log(100), 1, 0), 0, 1);
+        calibrator.Bound(new PeakPrediction(Math.Log(95), 1, 0), 1, 1);
+
+        calibrator.Observe(1, 98);
+
+        // No miss: the level moves up by rate × risk, away from the miss direction.
+        Assert.Equal(0.1 + (0.01 * 0.1), calibrator.AdaptiveRisk, 12);
+    }
 }

@@ -88,6 +88,21 @@ public class UsageForecasterTests
     }
 
     [Fact]
+    public void LoadState_SavedForecaster_KeepsBoundInForce()
+    {
+        var blocks = new UsageSeriesBuilder().WithDailyWave(600, 10, 3, 1).Build();
+        var original = Fed(blocks);
+        original.Suggest();
+        using var state = new MemoryStream();
+        original.SaveState(state);
+        state.Position = 0;
+
+        var restored = UsageForecaster.LoadState(state, Settings, blocks);
+
+        Assert.Equal(original.Calibrator.LastBound, restored.Calibrator.LastBound);
+    }
+
+    [Fact]
     public void LoadState_UnknownVersion_Throws()
     {
         using var state = new MemoryStream([9, 0, 0, 0]);
