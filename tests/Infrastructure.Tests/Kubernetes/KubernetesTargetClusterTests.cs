@@ -95,7 +95,10 @@ public sealed class KubernetesTargetClusterTests : IClassFixture<SandboxClusterF
 
         var listing = await _targets.ListAsync([first, third], CancellationToken.None);
 
-        Assert.Equal([new TargetKey(first, "a"), new TargetKey(third, "c")], listing.Targets.Select(t => t.Key).OrderBy(k => k.ToString(), StringComparer.Ordinal));
+        TargetKey[] expected = [new TargetKey(first, "a"), new TargetKey(third, "c")];
+        Assert.Equal(
+            expected.OrderBy(k => k.ToString(), StringComparer.Ordinal),
+            listing.Targets.Select(t => t.Key).OrderBy(k => k.ToString(), StringComparer.Ordinal));
     }
 
     [Fact]
