@@ -1,11 +1,11 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Thoras.Domain.Suggestions;
 using Thoras.Domain.Targets;
 using Thoras.Functions.Http;
+using Thoras.Functions.Targets;
 
 namespace Thoras.Functions.Forecasting;
 
@@ -13,7 +13,7 @@ namespace Thoras.Functions.Forecasting;
 /// <c>GET /api/targets/{namespace}/{name}/suggestions?limit=N</c>: the target's published suggestions, newest first,
 /// each with whether it is expected to be applied and why not. Function-key auth.
 /// </summary>
-public sealed partial class SuggestionHistoryFunction(ITargetCluster cluster, ISuggestionHistory history)
+public sealed class SuggestionHistoryFunction(ITargetCluster cluster, ISuggestionHistory history)
 {
     /// <summary>How many records are returned without <c>?limit=</c>.</summary>
     public const int DefaultLimit = 50;
@@ -29,13 +29,9 @@ public sealed partial class SuggestionHistoryFunction(ITargetCluster cluster, IS
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (!DnsLabel().IsMatch(@namespace ?? string.Empty))
-            throw new ProblemException(StatusCodes.Status400BadRequest, "Invalid namespace", $"'{@namespace}' is not a namespace name: lowercase letters, digits and '-', at most 63 characters.");
-        if (name is null || name.Length > 253 || !DnsSubdomain().IsMatch(name))
-            throw new ProblemException(StatusCodes.Status400BadRequest, "Invalid name", $"'{name}' is not a target name: lowercase letters, digits, '-' and '.', at most 253 characters.");
+        var key = TargetRoute.Key(@namespace, name);
         var limit = Limit(request.Query["limit"].ToString());
 
-        var key = new TargetKey(@namespace!, name);
         var target = await cluster.GetAsync(key, cancellationToken)
             ?? throw new ProblemException(StatusCodes.Status404NotFound, "Unknown target", $"No AIScaleTarget {key} exists.");
         var records = await history.ListAsync(target.Metadata.Uid, limit, cancellationToken);
@@ -50,12 +46,6 @@ public sealed partial class SuggestionHistoryFunction(ITargetCluster cluster, IS
             throw new ProblemException(StatusCodes.Status400BadRequest, "Invalid limit", $"limit must be a whole number from 1 to {MaxLimit}; got '{text}'.");
         return limit;
     }
-
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$")]
-    private static partial Regex DnsLabel();
-
-    [GeneratedRegex("^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$")]
-    private static partial Regex DnsSubdomain();
 }
 
 /// <summary>The body of <c>GET .../suggestions</c>: the target and its suggestion records, newest first.</summary>

@@ -58,7 +58,7 @@ public sealed class TargetApiFixture : IAsyncLifetime
         await _azurite.InitializeAsync();
         Names = _azurite.NewNames();
         Sandbox = await SandboxServer.StartAsync(new SandboxOptions { AdmissionTimeout = TimeSpan.FromSeconds(1) });
-        await Sandbox.Seed.ApplyFileAsync(Path.Combine(RepositoryRoot(), "infra", "k8s", "chart", "crds", "aiscaletargets.thoras.ai.yaml"));
+        await Sandbox.Seed.ApplyFileAsync(Thoras.TestSupport.Kubernetes.SandboxClusterFixture.CrdPath);
         Cluster = Sandbox.CreateClient();
 
         var options = new LocalHostOptions { Port = 0, FunctionKeyPath = _keyPath, RunTimers = false, FunctionsAssembly = typeof(TargetFunctions).Assembly };
@@ -227,14 +227,4 @@ public sealed class TargetApiFixture : IAsyncLifetime
     public Task<HttpResponseMessage> PutModeAsync(string ns, string name, object body) =>
         Http.PutAsJsonAsync(new Uri($"/api/targets/{ns}/{name}/mode", UriKind.Relative), body);
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ThorasFunctions.sln")))
-                return dir.FullName;
-        }
-
-        throw new InvalidOperationException("Cannot find the repository root (ThorasFunctions.sln) above " + AppContext.BaseDirectory);
-    }
 }

@@ -33,7 +33,7 @@ public sealed class UnenrollTests(TargetApiFixture app) : IClassFixture<TargetAp
         app.Sandbox.WriteKubeconfig(kubeconfig);
         try
         {
-            var start = new ProcessStartInfo(Path.Combine(RepositoryRoot(), ".tools", "kubectl")) { RedirectStandardError = true, RedirectStandardOutput = true };
+            var start = new ProcessStartInfo(Path.Combine(Thoras.Infrastructure.Storage.Emulator.AzuriteProcess.FindRepositoryRoot(), ".tools", "kubectl")) { RedirectStandardError = true, RedirectStandardOutput = true };
             start.ArgumentList.Add("--kubeconfig");
             start.ArgumentList.Add(kubeconfig);
             foreach (var arg in args)
@@ -157,14 +157,4 @@ public sealed class UnenrollTests(TargetApiFixture app) : IClassFixture<TargetAp
         Assert.Equal(["enroll"], (await app.AuditAsync(newUid)).Select(r => r.Action));
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ThorasFunctions.sln")))
-                return dir.FullName;
-        }
-
-        throw new InvalidOperationException("Cannot find the repository root above " + AppContext.BaseDirectory);
-    }
 }

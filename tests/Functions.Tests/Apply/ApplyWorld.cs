@@ -71,7 +71,7 @@ public sealed class ApplyWorld : IAsyncDisposable
             AdmissionTimeout = TimeSpan.FromSeconds(5),
             UsageSampleInterval = usageSampleInterval ?? TimeSpan.FromMinutes(1),
         });
-        await sandbox.Seed.ApplyFileAsync(Path.Combine(RepositoryRoot(), "infra", "k8s", "chart", "crds", "aiscaletargets.thoras.ai.yaml"));
+        await sandbox.Seed.ApplyFileAsync(Thoras.TestSupport.Kubernetes.SandboxClusterFixture.CrdPath);
         await sandbox.Seed.NamespaceAsync(Namespace);
         await sandbox.Seed.NamespaceAsync("thoras");
 
@@ -207,14 +207,4 @@ public sealed class ApplyWorld : IAsyncDisposable
         await Sandbox.DisposeAsync();
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ThorasFunctions.sln")))
-                return dir.FullName;
-        }
-
-        throw new InvalidOperationException("Cannot find the repository root above " + AppContext.BaseDirectory);
-    }
 }

@@ -63,7 +63,7 @@ public sealed class PipelineWorld : IAsyncDisposable
     {
         var time = new FakeTimeProvider(Start);
         var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeProvider = time });
-        await sandbox.Seed.ApplyFileAsync(Path.Combine(RepositoryRoot(), "infra", "k8s", "chart", "crds", "aiscaletargets.thoras.ai.yaml"));
+        await sandbox.Seed.ApplyFileAsync(Thoras.TestSupport.Kubernetes.SandboxClusterFixture.CrdPath);
         await sandbox.Seed.NamespaceAsync(Namespace);
         await sandbox.Seed.NamespaceAsync("thoras");
 
@@ -135,14 +135,4 @@ public sealed class PipelineWorld : IAsyncDisposable
         await Sandbox.DisposeAsync();
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "ThorasFunctions.sln")))
-                return dir.FullName;
-        }
-
-        throw new InvalidOperationException("Cannot find the repository root above " + AppContext.BaseDirectory);
-    }
 }
