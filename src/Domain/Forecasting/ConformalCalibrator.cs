@@ -8,8 +8,11 @@ namespace Thoras.Domain.Forecasting;
 /// </summary>
 public sealed class ConformalCalibrator
 {
-    /// <summary>Step of the adaptive level per observed interval (Gibbs and Candès' γ).</summary>
-    public const double DefaultAdaptationRate = 0.002;
+    /// <summary>
+    /// Step of the adaptive level per observed interval (Gibbs and Candès' γ). 0.004 tracks regime changes within
+    /// about a day at 5-minute blocks; on the shared traces it lowered the deficit at 1 % without costing slack.
+    /// </summary>
+    public const double DefaultAdaptationRate = 0.004;
 
     /// <summary>Margin, in scales, used before any score has been seen.</summary>
     private const double UncalibratedThreshold = 4.0;
@@ -95,14 +98,19 @@ public sealed class ConformalCalibrator
     }
 
     /// <summary>
-    /// The calibrated upper bound, at most <paramref name="cap"/>, for the intervals starting at block
-    /// <paramref name="fromIndex"/>, held at the bound in force within the hysteresis band; remembers it so the next
-    /// <paramref name="intervalBlocks"/> observed blocks are scored against the prediction and counted as misses
-    /// against the bound actually applied.
+    /// The calibrated upper bound, at most <paramref name="cap"/> and at least <paramref name="floor"/> (when the
+    /// floor is below the cap), for the intervals starting at block <paramref name="fromIndex"/>, held at the bound in
+    /// force within the hysteresis band; remembers it so the next <paramref name="intervalBlocks"/> observed blocks
+    /// are scored against the prediction and counted as misses against the bound actually applied.
     /// </summary>
-    public double Bound(PeakPrediction prediction, int fromIndex, int intervalBlocks, double cap = double.PositiveInfinity)
+    public double Bound(PeakPrediction prediction, int fromIndex, int intervalBlocks, double cap = double.PositiveInfinity, double floor = 0)
     {
         var calibrated = Math.Min(prediction.At(Threshold()), cap);
+        if (floor <= cap)
+        {
+            calibrated = Math.Max(calibrated, floor);
+        }
+
         var bound = LastBound is { } held && held <= cap ? Hysteresis.Hold(held, calibrated, hysteresisBand) : calibrated;
         LastBound = bound;
         pending = new Decision(prediction, fromIndex, fromIndex + intervalBlocks, bound);

@@ -126,6 +126,18 @@ public sealed class PeakPredictor
         return peak;
     }
 
+    /// <summary>The highest block peak among the latest <paramref name="count"/> blocks (0 with no history).</summary>
+    public double LatestPeak(int count)
+    {
+        var peak = 0.0;
+        for (var i = Math.Max(0, blocks.Count - count); i < blocks.Count; i++)
+        {
+            peak = Math.Max(peak, blocks[i].Max);
+        }
+
+        return peak;
+    }
+
     /// <summary>Predicts the peak over the horizon starting at the next, unseen block.</summary>
     public PeakPrediction Predict()
     {

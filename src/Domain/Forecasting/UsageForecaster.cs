@@ -18,9 +18,22 @@ public sealed class UsageForecaster
 {
     /// <summary>
     /// The bound never exceeds the training window's peak by more than this factor: on spiky series a wide log-space
-    /// margin would otherwise ask for far more than was ever used.
+    /// margin would otherwise ask for far more than was ever used. A new peak raises the cap at once (and an OOM kill
+    /// raises memory through the OOM floor), so a growing workload is followed within one interval.
     /// </summary>
-    public const double PeakCapFactor = 1.2;
+    public const double PeakCapFactor = 1.05;
+
+    /// <summary>
+    /// At risk targets up to <see cref="RecentFloorMaxRisk"/>, the bound is never below this share of the highest
+    /// block of the last <see cref="RecentFloorBlocks"/>: usage just reached is not given away on one calm forecast.
+    /// </summary>
+    public const double RecentFloorFactor = 0.95;
+
+    /// <summary>How many of the latest blocks the recent-peak floor looks at (15 minutes at 5-minute blocks).</summary>
+    public const int RecentFloorBlocks = 3;
+
+    /// <summary>The highest risk target the recent-peak floor applies to: balanced and safer modes.</summary>
+    public const double RecentFloorMaxRisk = 0.02;
 
     private const int StateVersion = 2;
     private readonly ForecastSettings settings;
@@ -100,8 +113,9 @@ public sealed class UsageForecaster
         var prediction = predictor.Predict();
         var buffer = 1 + (settings.BufferPercentage / 100);
         var cap = predictor.RecentPeak() * PeakCapFactor;
+        var floor = RecentFloorFactor * predictor.LatestPeak(RecentFloorBlocks);
         return calibrators
-            .Select(c => new Forecast(at, true, prediction.Peak, c.Bound(prediction, predictor.Blocks.Count, settings.IntervalBlocks, cap) * buffer))
+            .Select(c => new Forecast(at, true, prediction.Peak, c.Bound(prediction, predictor.Blocks.Count, settings.IntervalBlocks, cap, c.RiskTarget <= RecentFloorMaxRisk ? floor : 0) * buffer))
             .ToArray();
     }
 

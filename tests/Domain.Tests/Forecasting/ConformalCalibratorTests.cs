@@ -64,6 +64,36 @@ public class ConformalCalibratorTests
     }
 
     [Fact]
+    public void Bound_BelowFloor_RaisedToFloor()
+    {
+        var calibrator = new ConformalCalibrator(0.1, 1000, adaptationRate: 0);
+        calibrator.Seed([0.0]);
+
+        Assert.Equal(15.0, calibrator.Bound(AtTen, 0, 1, cap: 20, floor: 15));
+    }
+
+    [Fact]
+    public void Bound_FloorAboveCap_CapWins()
+    {
+        var calibrator = new ConformalCalibrator(0.1, 1000, adaptationRate: 0);
+        calibrator.Seed([0.0]);
+
+        Assert.Equal(10.0, calibrator.Bound(AtTen, 0, 1, cap: 12, floor: 15), 9);
+    }
+
+    [Fact]
+    public void Observe_UsageAboveCalibratedButBelowFloor_NotAMiss()
+    {
+        var calibrator = new ConformalCalibrator(0.1, 1000, adaptationRate: 0.01);
+        calibrator.Seed([0.0]);
+        calibrator.Bound(AtTen, 0, 1, floor: 15);
+
+        calibrator.Observe(0, 12);
+
+        Assert.Equal(0.1 + (0.01 * 0.1), calibrator.AdaptiveRisk, 12);
+    }
+
+    [Fact]
     public void Observe_BlockUnderTheBound_AddsItsScore()
     {
         var calibrator = new ConformalCalibrator(0.1, 1000);

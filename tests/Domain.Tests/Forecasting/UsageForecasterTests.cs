@@ -111,6 +111,26 @@ public class UsageForecasterTests
     }
 
     [Fact]
+    public void SuggestEach_SpikeInLastBlock_FloorAtBalancedNotAtCostOptimized()
+    {
+        // Flat at 4 for two days, then one block at 10: the model sees no reason to expect it again, so only the
+        // recent-peak floor keeps balanced (2 %) at 95 % of it; cost_optimized (5 %) has no floor.
+        var blocks = new UsageSeriesBuilder().WithConstant(600, 4).Build().ToList();
+        var last = blocks[^1];
+        blocks.Add(last with { Start = last.Start + Settings.Block, Max = 10, Mean = 10 });
+        var forecaster = new UsageForecaster(Settings with { RiskTarget = 0.02 }, [0.05]);
+        foreach (var block in blocks)
+        {
+            forecaster.Observe(block);
+        }
+
+        var forecasts = forecaster.SuggestEach();
+
+        Assert.InRange(forecasts[0].Suggestion!.Value, UsageForecaster.RecentFloorFactor * 10, 10 * UsageForecaster.PeakCapFactor);
+        Assert.InRange(forecasts[1].Suggestion!.Value, 4, 9);
+    }
+
+    [Fact]
     public void Observe_NonContiguousBlock_Throws()
     {
         var blocks = new UsageSeriesBuilder().WithConstant(3, 1).Build();
