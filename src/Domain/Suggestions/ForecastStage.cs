@@ -12,8 +12,9 @@ namespace Thoras.Domain.Suggestions;
 /// paused, at most once per <c>forecast_interval</c>: forecast each series (the model state loaded from
 /// <see cref="IModelStore"/>, else rebuilt from the stored usage; retrained only on the forecaster's cadence), build
 /// the suggestion, and publish it to <c>status.latestSuggestion</c> and the history, saying whether it is expected
-/// to be applied and why not. Observation publishes no suggestion. Targets run with bounded parallelism and a time budget
-/// each, so one slow or failing target never holds up the others; the outcome is the target's <c>Ready</c> condition.
+/// to be applied and why not. Observation publishes no suggestion. Targets run with bounded parallelism and a time
+/// budget each, so one slow or failing target never holds up the others; the outcome is the target's <c>Ready</c>
+/// condition.
 /// </summary>
 /// <remarks>
 /// Register it as a singleton: when each target was last forecast is remembered between ticks, because observation
@@ -106,13 +107,10 @@ public sealed class ForecastStage(
         var spec = target.Spec;
         var directions = spec.Directions;
         var interval = directions.Select(d => spec.ModelFor(d).ForecastInterval).DefaultIfEmpty(TargetDefaults.ForecastInterval).Min();
-        var last = lastForecast.TryGetValue(target.Metadata.Uid, out var remembered) ? remembered : (DateTimeOffset?)null;
-        if (target.Status.LatestSuggestion is { } latest && (last is null || latest.Start > last))
-        {
-            last = latest.Start;
-        }
-
-        if (last is { } at && now < at + interval)
+        // Observation targets publish no suggestion, so the last forecast remembered here counts as well.
+        DateTimeOffset? remembered = lastForecast.TryGetValue(target.Metadata.Uid, out var at) ? at : null;
+        var last = new[] { target.Status.LatestSuggestion?.Start, remembered }.Max();
+        if (last is { } since && now < since + interval)
         {
             return new ForecastedTarget(target.Key, ForecastOutcome.NotDue, $"the last forecast is younger than forecast_interval ({interval})", [], null);
         }
