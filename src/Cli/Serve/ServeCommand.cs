@@ -1,8 +1,11 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Thoras.Cli.LocalHost;
+using Thoras.Domain.Apply;
+using Thoras.Domain.Suggestions;
 using Thoras.Infrastructure.Storage.Emulator;
 using Thoras.Sandbox;
 
@@ -61,6 +64,10 @@ public static class ServeCommand
             ["Kubernetes:KubeconfigPath"] = sandbox is null ? kubeconfig : null,
             ["Kubernetes:Context"] = options.Context,
             ["Admission:PathSecret"] = admissionSecret,
+            // The per-target time budgets guard against slow calls and long trainings, which take real time; on the
+            // sped-up clock they would shrink by the speed-up (20 s to 1 s at 20x), so they are stretched to match.
+            ["Forecast:TargetTimeBudget"] = sandbox is null ? null : Stretched(new ForecastOptions().TargetTimeBudget, options.SpeedUp),
+            ["Apply:TargetTimeBudget"] = sandbox is null ? null : Stretched(new ApplyOptions().TargetTimeBudget, options.SpeedUp),
         };
 
         var app = LocalFunctionHost.Build(
@@ -99,6 +106,9 @@ public static class ServeCommand
 
         return 0;
     }
+
+    private static string Stretched(TimeSpan budget, double speedUp) =>
+        (budget * speedUp).ToString("c", CultureInfo.InvariantCulture);
 
     /// <summary>One line per event; per-request logs of the web servers only when something goes wrong.</summary>
     private static void ConfigureLogging(ILoggingBuilder logging) =>

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Thoras.Domain.Forecasting;
 using Thoras.Domain.Pause;
 using Thoras.Domain.Targets;
@@ -11,8 +12,14 @@ namespace Thoras.Domain.Suggestions;
 /// paused, at most once per <c>forecast_interval</c>: forecast each series (the model state loaded from
 /// <see cref="IModelStore"/>, else rebuilt from the stored usage; retrained only on the forecaster's cadence), build
 /// the suggestion, and publish it to <c>status.latestSuggestion</c> and the history, saying whether it is expected
-/// to be applied and why not. Observation publishes nothing. One target failing never stops the others.
+/// to be applied and why not. Observation publishes no suggestion. Targets run with bounded parallelism and a time
+/// budget each, so one slow or failing target never holds up the others; the outcome is the target's <c>Ready</c>
+/// condition.
 /// </summary>
+/// <remarks>
+/// Register it as a singleton: when each target was last forecast is remembered between ticks, because observation
+/// targets publish nothing that would say so. After a restart they are forecast once more at the next tick.
+/// </remarks>
 public sealed class ForecastStage(
     ITargetCluster cluster,
     IUsageStore usage,
@@ -22,26 +29,28 @@ public sealed class ForecastStage(
     ForecastOptions options,
     TimeProvider time)
 {
-    /// <summary>Forecasts every target that is due.</summary>
+    private readonly ConcurrentDictionary<string, DateTimeOffset> lastForecast = new(StringComparer.Ordinal);
+
+    /// <summary>Forecasts every target that is due; the results are ordered by target.</summary>
     public async Task<ForecastPass> RunOnceAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var listing = await cluster.ListAsync([], cancellationToken);
-        var results = new List<ForecastedTarget>();
-        var decision = new Lazy<Task<GateDecision>>(() => gate.DecideAsync(cancellationToken));
-        foreach (var target in listing.Targets.Where(t => !t.Metadata.IsDeleting))
+        var targets = listing.Targets.Where(t => !t.Metadata.IsDeleting).ToList();
+        // The gate is read at most once per pass, and only when a target needs it; the Lazy hands every target the same read.
+        var decision = new Lazy<Task<GateDecision>>(() => gate.DecideAsync(cancellationToken), LazyThreadSafetyMode.ExecutionAndPublication);
+        var results = new ConcurrentBag<ForecastedTarget>();
+        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxParallelTargets), CancellationToken = cancellationToken };
+        await Parallel.ForEachAsync(targets, parallel, async (target, token) =>
+            results.Add(await ForecastWithinBudgetAsync(target, now, decision, token)));
+
+        var listed = targets.Select(t => t.Metadata.Uid).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in lastForecast.Keys.Where(uid => !listed.Contains(uid)))
         {
-            try
-            {
-                results.Add(await ForecastAsync(target, now, decision, cancellationToken));
-            }
-            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                results.Add(new ForecastedTarget(target.Key, ForecastOutcome.Failed, ex.Message, [], null));
-            }
+            lastForecast.TryRemove(gone, out _);
         }
 
-        return new ForecastPass(now, results);
+        return new ForecastPass(now, [.. results.OrderBy(r => r.Key.ToString(), StringComparer.Ordinal)]);
     }
 
     /// <summary>The forecaster settings of one direction of a target.</summary>
@@ -61,20 +70,58 @@ public sealed class ForecastStage(
         };
     }
 
+    private async Task<ForecastedTarget> ForecastWithinBudgetAsync(AIScaleTarget target, DateTimeOffset now, Lazy<Task<GateDecision>> decision, CancellationToken cancellationToken)
+    {
+        ForecastedTarget result;
+        using (var budget = new CancellationTokenSource(options.TargetTimeBudget, time))
+        using (var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token))
+        {
+            try
+            {
+                result = await ForecastAsync(target, now, decision, linked.Token);
+            }
+            catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                var error = budget.IsCancellationRequested
+                    ? $"it took longer than its time budget of {options.TargetTimeBudget.TotalSeconds:0.#} s"
+                    : ex.Message;
+                var failed = TargetConditions.ForecastFailed(error, time.GetUtcNow(), target.Metadata.Generation);
+                result = new ForecastedTarget(target.Key, ForecastOutcome.Failed, error, [], null, failed);
+            }
+        }
+
+        if (result is { Outcome: ForecastOutcome.Failed, Ready: { } condition })
+        {
+            await RecordFailureAsync(target, condition, cancellationToken);
+        }
+        else if (result.Outcome != ForecastOutcome.NotDue)
+        {
+            lastForecast[target.Metadata.Uid] = now;
+        }
+
+        return result;
+    }
+
     private async Task<ForecastedTarget> ForecastAsync(AIScaleTarget target, DateTimeOffset now, Lazy<Task<GateDecision>> decision, CancellationToken cancellationToken)
     {
         var spec = target.Spec;
         var directions = spec.Directions;
         var interval = directions.Select(d => spec.ModelFor(d).ForecastInterval).DefaultIfEmpty(TargetDefaults.ForecastInterval).Min();
-        if (target.Status.LatestSuggestion is { } last && now < last.Start + interval)
+        // Observation targets publish no suggestion, so the last forecast remembered here counts as well.
+        DateTimeOffset? remembered = lastForecast.TryGetValue(target.Metadata.Uid, out var at) ? at : null;
+        var last = new[] { target.Status.LatestSuggestion?.Start, remembered }.Max();
+        if (last is { } since && now < since + interval)
         {
-            return new ForecastedTarget(target.Key, ForecastOutcome.NotDue, $"the last suggestion is younger than forecast_interval ({interval})", [], null);
+            return new ForecastedTarget(target.Key, ForecastOutcome.NotDue, $"the last forecast is younger than forecast_interval ({interval})", [], null);
         }
 
         var resolved = await cluster.ResolveAsync(target, cancellationToken);
         if (resolved is null)
         {
-            return new ForecastedTarget(target.Key, ForecastOutcome.Failed, "its workload does not exist", [], null);
+            var missing = spec.ScaleTargetRef is { } reference
+                ? TargetConditions.WorkloadNotFound(reference, target.Metadata.Namespace, now, target.Metadata.Generation)
+                : TargetConditions.ForecastFailed("its workload does not exist", now, target.Metadata.Generation);
+            return new ForecastedTarget(target.Key, ForecastOutcome.Failed, "its workload does not exist", [], null, missing);
         }
 
         var series = new List<SeriesForecast>();
@@ -125,9 +172,11 @@ public sealed class ForecastStage(
             }
         }
 
+        var ready = TargetConditions.Ready(resolved.Describe(), now, target.Metadata.Generation);
         if (published.Count == 0)
         {
-            return new ForecastedTarget(target.Key, ForecastOutcome.Observed, "observation mode: forecast, nothing published", series, null);
+            await cluster.UpdateStatusAsync(target.Key, target.Metadata.Uid, status => status.WithCondition(ready), cancellationToken);
+            return new ForecastedTarget(target.Key, ForecastOutcome.Observed, "observation mode: forecast, nothing published", series, null, ready);
         }
 
         var horizon = published.Select(d => spec.ModelFor(d).ForecastBlocks).Min();
@@ -140,15 +189,15 @@ public sealed class ForecastStage(
             SuggestedReplicas = enough && published.Contains(ScalingDirection.Horizontal) ? replicas : null,
             ResourceRecommendations = enough && published.Contains(ScalingDirection.Vertical) ? recommendations : null,
         };
-        var (expected, reason) = await ExpectationAsync(spec, resolved, suggestion, horizontalProblem, decision);
-        await cluster.UpdateStatusAsync(target.Key, target.Metadata.Uid, status => status with { LatestSuggestion = suggestion }, cancellationToken);
+        var (expected, reason) = await ExpectationAsync(spec, resolved, suggestion, horizontalProblem, decision, cancellationToken);
+        await cluster.UpdateStatusAsync(target.Key, target.Metadata.Uid, status => (status with { LatestSuggestion = suggestion }).WithCondition(ready), cancellationToken);
         var record = new SuggestionRecord(now, suggestion, expected, reason);
         await history.AppendAsync(target.Metadata.Uid, record, cancellationToken);
-        return new ForecastedTarget(target.Key, ForecastOutcome.Published, reason, series, record);
+        return new ForecastedTarget(target.Key, ForecastOutcome.Published, reason, series, record, ready);
     }
 
     private static async Task<(bool Expected, string Reason)> ExpectationAsync(
-        TargetSpec spec, ResolvedTarget resolved, Suggestion suggestion, string? horizontalProblem, Lazy<Task<GateDecision>> decision)
+        TargetSpec spec, ResolvedTarget resolved, Suggestion suggestion, string? horizontalProblem, Lazy<Task<GateDecision>> decision, CancellationToken cancellationToken)
     {
         if (spec.AutonomousDirection is not { } autonomous)
         {
@@ -170,7 +219,8 @@ public sealed class ForecastStage(
             return (false, horizontalProblem);
         }
 
-        var gate = await decision.Value;
+        // The read is shared, so it runs under the pass's token; each target waits for it only within its own budget.
+        var gate = await decision.Value.WaitAsync(cancellationToken);
         return gate.MayApply ? (true, "autonomous and not paused") : (false, gate.Reason);
     }
 
@@ -233,6 +283,21 @@ public sealed class ForecastStage(
         }
     }
 
+    private async Task RecordFailureAsync(AIScaleTarget target, TargetCondition condition, CancellationToken cancellationToken)
+    {
+        // The failure is worth a condition, but writing it must not hang the pass either: it gets a budget of its own.
+        using var budget = new CancellationTokenSource(options.TargetTimeBudget, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
+        try
+        {
+            await cluster.UpdateStatusAsync(target.Key, target.Metadata.Uid, s => s.WithCondition(condition), linked.Token);
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // The cluster is what failed; the pass's result still carries the error, and the next tick retries both.
+        }
+    }
+
     private static ForecastMode ToForecastMode(SpecMode mode) => mode switch
     {
         SpecMode.Balanced => ForecastMode.Balanced,
@@ -251,7 +316,14 @@ public sealed record ForecastPass(DateTimeOffset At, IReadOnlyList<ForecastedTar
 }
 
 /// <summary>What the forecast stage did for one target.</summary>
-public sealed record ForecastedTarget(TargetKey Key, ForecastOutcome Outcome, string Detail, IReadOnlyList<SeriesForecast> Series, SuggestionRecord? Published);
+/// <param name="Key">The target.</param>
+/// <param name="Outcome">What happened.</param>
+/// <param name="Detail">Why: the publication's reason, or the error.</param>
+/// <param name="Series">Each series' forecast.</param>
+/// <param name="Published">The suggestion published, if any.</param>
+/// <param name="Ready">The <c>Ready</c> condition set (or, when the cluster failed too, meant to be set) on the target; null when it was not due.</param>
+public sealed record ForecastedTarget(
+    TargetKey Key, ForecastOutcome Outcome, string Detail, IReadOnlyList<SeriesForecast> Series, SuggestionRecord? Published, TargetCondition? Ready = null);
 
 /// <summary>One series' forecast: whether the model state was loaded from storage and whether it was retrained.</summary>
 public sealed record SeriesForecast(string Series, bool LoadedState, bool Retrained, Forecast Forecast);
@@ -265,9 +337,9 @@ public enum ForecastOutcome
     /// <summary>Observation mode: forecast, nothing published.</summary>
     Observed,
 
-    /// <summary>The last suggestion is younger than <c>forecast_interval</c>.</summary>
+    /// <summary>The target was forecast less than <c>forecast_interval</c> ago.</summary>
     NotDue,
 
-    /// <summary>The target could not be forecast; retried next tick.</summary>
+    /// <summary>The target could not be forecast (an error, its time budget ran out, or its workload is missing); retried next tick.</summary>
     Failed,
 }

@@ -45,7 +45,10 @@ public sealed record TargetCondition
 /// <summary>The condition types of an AIScaleTarget.</summary>
 public static class TargetConditionTypes
 {
-    /// <summary>The spec is valid and its workload was found: the target is collected and forecast.</summary>
+    /// <summary>
+    /// The spec is valid and its workload was found: the target is collected and forecast. The forecast stage sets it
+    /// each time it forecasts the target, so False also says why the last forecast failed.
+    /// </summary>
     public const string Ready = "Ready";
 
     /// <summary>Suggestions are being applied to the workload. False says why not.</summary>
@@ -63,6 +66,9 @@ public static class TargetConditionReasons
 
     /// <summary>Ready and Scaling: the Deployment or StatefulSet of <c>scaleTargetRef</c> does not exist.</summary>
     public const string WorkloadNotFound = "WorkloadNotFound";
+
+    /// <summary>Ready: forecasting the target failed this tick (an error, or its time budget ran out); retried next tick.</summary>
+    public const string ForecastFailed = "ForecastFailed";
 
     /// <summary>Scaling: suggestions are applied to the autonomous direction.</summary>
     public const string Applying = "Applying";
@@ -116,6 +122,17 @@ public static class TargetConditions
         Status = ConditionStatus.False,
         Reason = TargetConditionReasons.WorkloadNotFound,
         Message = $"{reference} does not exist in namespace {@namespace}; nothing is collected until it does.",
+        LastTransitionTime = now,
+        ObservedGeneration = generation,
+    };
+
+    /// <summary>Ready=False, ForecastFailed: what went wrong; the next forecast tick tries again.</summary>
+    public static TargetCondition ForecastFailed(string error, DateTimeOffset now, long? generation) => new()
+    {
+        Type = TargetConditionTypes.Ready,
+        Status = ConditionStatus.False,
+        Reason = TargetConditionReasons.ForecastFailed,
+        Message = $"Forecasting failed and is retried on the next tick: {error}",
         LastTransitionTime = now,
         ObservedGeneration = generation,
     };

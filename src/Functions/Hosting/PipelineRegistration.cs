@@ -25,6 +25,8 @@ public static class PipelineRegistration
             .Bind(configuration.GetSection(ForecastOptions.SectionName))
             .Validate(o => o.RetrainEvery > TimeSpan.Zero && o.TrainingWindow > TimeSpan.Zero, "Forecast__RetrainEvery and Forecast__TrainingWindow must be positive.")
             .Validate(o => o.DefaultTargetUtilization > 0, "Forecast__DefaultTargetUtilization must be positive.")
+            .Validate(o => o.MaxParallelTargets >= 1, "Forecast__MaxParallelTargets must be at least 1.")
+            .Validate(o => o.TargetTimeBudget > TimeSpan.Zero, "Forecast__TargetTimeBudget must be positive.")
             .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<CollectOptions>>().Value);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ForecastOptions>>().Value);

@@ -12,9 +12,8 @@ namespace Thoras.Infrastructure.Storage;
 public sealed class ModelBlobStore : IModelStore
 {
     private readonly BlobContainerClient container;
-    private int created;
 
-    /// <summary>Creates the store over <paramref name="blobs"/>; the container is created on first write.</summary>
+    /// <summary>Creates the store over <paramref name="blobs"/>; the container is created by the first write that finds it missing.</summary>
     public ModelBlobStore(BlobServiceClient blobs, StorageNames names)
     {
         ArgumentNullException.ThrowIfNull(blobs);
@@ -25,13 +24,20 @@ public sealed class ModelBlobStore : IModelStore
     public async Task SaveAsync(string targetUid, string resource, Stream state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var name = BlobName(targetUid, resource);
-        if (Interlocked.Exchange(ref created, 1) == 0)
+        var blob = container.GetBlobClient(BlobName(targetUid, resource));
+        // Read once, so the upload can be repeated whatever kind of stream was given.
+        var content = await BinaryData.FromStreamAsync(state, cancellationToken);
+        try
         {
-            await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            await blob.UploadAsync(content, overwrite: true, cancellationToken);
         }
-
-        await container.GetBlobClient(name).UploadAsync(state, overwrite: true, cancellationToken);
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // No container yet. Creating it on a 404, rather than once up front, is safe when several targets save
+            // their first models at once, and after a first attempt that was cancelled.
+            await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            await blob.UploadAsync(content, overwrite: true, cancellationToken);
+        }
     }
 
     public async Task<Stream?> LoadAsync(string targetUid, string resource, CancellationToken cancellationToken)

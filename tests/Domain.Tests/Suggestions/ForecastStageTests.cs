@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Time.Testing;
 using Moq;
 using Thoras.Domain.Forecasting;
 using Thoras.Domain.Pause;
@@ -12,14 +14,14 @@ public sealed class ForecastStageTests
     private static readonly DateTimeOffset Now = new(2026, 1, 10, 12, 0, 0, TimeSpan.Zero);
 
     [Fact]
-    public async Task RunOnce_ObservationMode_PublishesNothing()
+    public async Task RunOnce_ObservationMode_PublishesNoSuggestion()
     {
         var world = new StageWorld(ATarget.Vertical(TargetMode.Observation));
 
         var pass = await world.Stage.RunOnceAsync(CancellationToken.None);
 
         Assert.Equal(ForecastOutcome.Observed, pass.Targets.Single().Outcome);
-        world.Cluster.Verify(c => c.UpdateStatusAsync(It.IsAny<TargetKey>(), It.IsAny<string>(), It.IsAny<Func<TargetStatus, TargetStatus>>(), It.IsAny<CancellationToken>()), Times.Never);
+        Assert.Null(world.Status("web").LatestSuggestion);
         world.History.Verify(h => h.AppendAsync(It.IsAny<string>(), It.IsAny<SuggestionRecord>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
@@ -107,26 +109,229 @@ public sealed class ForecastStageTests
         Assert.StartsWith("no single HPA", result.Published.Reason, StringComparison.Ordinal);
     }
 
-    /// <summary>A stage over mocked ports: one target with one workload container and an hour of usage history.</summary>
+    [Theory]
+    [InlineData(TargetMode.Observation)]
+    [InlineData(TargetMode.Recommendation)]
+    public async Task RunOnce_Forecast_SetsReadyResolved(TargetMode mode)
+    {
+        var world = new StageWorld(ATarget.Vertical(mode));
+
+        await world.Stage.RunOnceAsync(CancellationToken.None);
+
+        var ready = world.Status("web").Condition(TargetConditionTypes.Ready)!;
+        Assert.Equal((ConditionStatus.True, TargetConditionReasons.Resolved), (ready.Status, ready.Reason));
+        Assert.Contains("Deployment/web", ready.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunOnce_ObservationTargetWithinItsInterval_NotForecastAgain()
+    {
+        var world = new StageWorld(ATarget.Vertical(TargetMode.Observation));
+        await world.Stage.RunOnceAsync(CancellationToken.None);
+        world.Time.Advance(TargetDefaults.ForecastInterval - TimeSpan.FromMinutes(1));
+
+        var second = await world.Stage.RunOnceAsync(CancellationToken.None);
+        world.Time.Advance(TimeSpan.FromMinutes(1));
+        var third = await world.Stage.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal((ForecastOutcome.NotDue, ForecastOutcome.Observed), (second.Targets.Single().Outcome, third.Targets.Single().Outcome));
+        world.Cluster.Verify(c => c.ResolveAsync(It.IsAny<AIScaleTarget>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
+    }
+
+    [Fact]
+    public async Task RunOnce_ObservationTargetFailed_ForecastAgainAtTheNextTick()
+    {
+        var world = new StageWorld(ATarget.Vertical(TargetMode.Observation));
+        world.ResolveWith("web", _ => Task.FromException<ResolvedTarget?>(new InvalidOperationException("the API server answered 500")));
+        await world.Stage.RunOnceAsync(CancellationToken.None);
+        world.ResolveNormally("web");
+        world.Time.Advance(TimeSpan.FromMinutes(1));
+
+        var second = await world.Stage.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(ForecastOutcome.Observed, second.Targets.Single().Outcome);
+    }
+
+    [Fact]
+    public async Task RunOnce_OneTargetHangs_OthersPublishAndItFailsWhenItsBudgetRunsOut()
+    {
+        var world = new StageWorld([ATarget.Vertical(TargetMode.Recommendation, "slow"), ATarget.Vertical(TargetMode.Recommendation, "web")]);
+        var hanging = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        world.ResolveWith("slow", async cancellationToken =>
+        {
+            hanging.TrySetResult();
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+            return null;
+        });
+        var published = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        world.History.Setup(h => h.AppendAsync("uid-web", It.IsAny<SuggestionRecord>(), It.IsAny<CancellationToken>()))
+            .Callback(() => published.TrySetResult()).Returns(Task.CompletedTask);
+
+        var running = world.Stage.RunOnceAsync(CancellationToken.None);
+        await Task.WhenAll(hanging.Task, published.Task).WaitAsync(TimeSpan.FromSeconds(30));
+        world.Time.Advance(new ForecastOptions().TargetTimeBudget);
+        var pass = await running.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal([ForecastOutcome.Failed, ForecastOutcome.Published], pass.Targets.Select(t => t.Outcome));
+        Assert.Equal("it took longer than its time budget of 20 s", pass.Targets[0].Detail);
+        var ready = world.Status("slow").Condition(TargetConditionTypes.Ready)!;
+        Assert.Equal((ConditionStatus.False, TargetConditionReasons.ForecastFailed), (ready.Status, ready.Reason));
+        Assert.EndsWith("it took longer than its time budget of 20 s", ready.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunOnce_OneTargetThrows_ItIsReadyFalseForecastFailedWhileOthersPublish()
+    {
+        var world = new StageWorld([ATarget.Vertical(TargetMode.Recommendation, "bad"), ATarget.Vertical(TargetMode.Recommendation, "web")]);
+        world.ResolveWith("bad", _ => Task.FromException<ResolvedTarget?>(new InvalidOperationException("the API server answered 500")));
+
+        var pass = await world.Stage.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal([ForecastOutcome.Failed, ForecastOutcome.Published], pass.Targets.Select(t => t.Outcome));
+        var ready = world.Status("bad").Condition(TargetConditionTypes.Ready)!;
+        Assert.Equal((ConditionStatus.False, TargetConditionReasons.ForecastFailed), (ready.Status, ready.Reason));
+        Assert.Equal("Forecasting failed and is retried on the next tick: the API server answered 500", ready.Message);
+        Assert.NotNull(world.Status("web").LatestSuggestion);
+    }
+
+    [Fact]
+    public async Task RunOnce_SucceedsAfterAFailure_ReadyBackToResolved()
+    {
+        var world = new StageWorld(ATarget.Vertical(TargetMode.Recommendation));
+        world.ResolveWith("web", _ => Task.FromException<ResolvedTarget?>(new InvalidOperationException("the API server answered 500")));
+        await world.Stage.RunOnceAsync(CancellationToken.None);
+        world.ResolveNormally("web");
+        world.Time.Advance(TimeSpan.FromMinutes(1));
+
+        var second = await world.Stage.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(ForecastOutcome.Published, second.Targets.Single().Outcome);
+        var ready = world.Status("web").Condition(TargetConditionTypes.Ready)!;
+        Assert.Equal((ConditionStatus.True, TargetConditionReasons.Resolved, world.Time.GetUtcNow()), (ready.Status, ready.Reason, ready.LastTransitionTime));
+    }
+
+    [Fact]
+    public async Task RunOnce_WorkloadMissing_FailsAndIsReadyFalseWorkloadNotFound()
+    {
+        var world = new StageWorld(ATarget.Vertical(TargetMode.Recommendation));
+        world.ResolveWith("web", _ => Task.FromResult<ResolvedTarget?>(null));
+
+        var pass = await world.Stage.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(ForecastOutcome.Failed, pass.Targets.Single().Outcome);
+        var ready = world.Status("web").Condition(TargetConditionTypes.Ready)!;
+        Assert.Equal((ConditionStatus.False, TargetConditionReasons.WorkloadNotFound), (ready.Status, ready.Reason));
+    }
+
+    [Fact]
+    public async Task RunOnce_FailureConditionCannotBeWritten_PassStillCompletes()
+    {
+        var world = new StageWorld([ATarget.Vertical(TargetMode.Recommendation, "bad"), ATarget.Vertical(TargetMode.Recommendation, "web")]);
+        world.ResolveWith("bad", _ => Task.FromException<ResolvedTarget?>(new InvalidOperationException("the API server answered 500")));
+        world.FailStatusWrites("bad");
+
+        var pass = await world.Stage.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal([ForecastOutcome.Failed, ForecastOutcome.Published], pass.Targets.Select(t => t.Outcome));
+        Assert.Null(world.Status("bad").Conditions);
+    }
+
+    [Fact]
+    public async Task RunOnce_ManyTargets_NoMoreThanMaxParallelTargetsAtOnce()
+    {
+        var targets = Enumerable.Range(0, 12).Select(i => ATarget.Vertical(TargetMode.Recommendation, $"t{i:00}")).ToList();
+        var world = new StageWorld(targets, options: new ForecastOptions { MaxParallelTargets = 3 });
+        var (current, most, gate) = (0, 0, new object());
+        using var entered = new SemaphoreSlim(0);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        foreach (var target in targets)
+        {
+            world.ResolveWith(target.Metadata.Name, async cancellationToken =>
+            {
+                lock (gate)
+                    most = Math.Max(most, ++current);
+                entered.Release();
+                await release.Task.WaitAsync(cancellationToken);
+                lock (gate)
+                    current--;
+                return world.Resolved(target);
+            });
+        }
+
+        var running = world.Stage.RunOnceAsync(CancellationToken.None);
+        for (var i = 0; i < 3; i++)
+            Assert.True(await entered.WaitAsync(TimeSpan.FromSeconds(30)), $"only {i} target(s) started");
+        var fourth = await entered.WaitAsync(TimeSpan.FromMilliseconds(300));
+        release.SetResult();
+        var pass = await running.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.False(fourth, "a fourth target started while three were in progress");
+        Assert.Equal((12, 3), (pass.Count(ForecastOutcome.Published), most));
+    }
+
+    [Fact]
+    public async Task RunOnce_TargetsListedInAnyOrder_ResultsOrderedByKey()
+    {
+        var world = new StageWorld([ATarget.Vertical(TargetMode.Recommendation, "zeta"), ATarget.Vertical(TargetMode.Recommendation, "alpha"), ATarget.Vertical(TargetMode.Recommendation, "mid")]);
+
+        var pass = await world.Stage.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(["alpha", "mid", "zeta"], pass.Targets.Select(t => t.Key.Name));
+    }
+
+    [Fact]
+    public async Task RunOnce_SeveralAutonomousTargets_ReadsThePauseStateOnce()
+    {
+        var targets = Enumerable.Range(0, 4).Select(i => ATarget.Vertical(TargetMode.Autonomous, $"t{i}", minLookback: TimeSpan.FromHours(2))).ToList();
+        var world = new StageWorld(targets, historyBlocks: 288);
+
+        var pass = await world.Stage.RunOnceAsync(CancellationToken.None);
+
+        Assert.All(pass.Targets, t => Assert.Equal((true, "autonomous and not paused"), (t.Published!.ExpectedToApply, t.Published.Reason)));
+        world.Pause.Verify(p => p.ReadAsync(It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    /// <summary>
+    /// A stage over mocked ports: targets whose workload has one container, an hour of usage history each, and a
+    /// cluster that keeps each target's status, so conditions written in one pass are read by the next.
+    /// </summary>
     private sealed class StageWorld
     {
+        private readonly ConcurrentDictionary<string, TargetStatus> statuses = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, Func<CancellationToken, Task<ResolvedTarget?>>> resolvers = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, bool> failingWrites = new(StringComparer.Ordinal);
+        private readonly IReadOnlyList<HorizontalAutoscaler> autoscalers;
+
         public StageWorld(AIScaleTarget target, int historyBlocks = 12, IReadOnlyList<HorizontalAutoscaler>? autoscalers = null)
+            : this([target], historyBlocks, autoscalers)
         {
+        }
+
+        public StageWorld(IReadOnlyList<AIScaleTarget> targets, int historyBlocks = 12, IReadOnlyList<HorizontalAutoscaler>? autoscalers = null, ForecastOptions? options = null)
+        {
+            this.autoscalers = autoscalers ?? [];
+            foreach (var target in targets)
+                statuses[target.Metadata.Name] = target.Status;
             Cluster.Setup(c => c.ListAsync(It.IsAny<IReadOnlyCollection<string>>(), It.IsAny<CancellationToken>()))
-                .ReturnsAsync(new TargetListing([target], []));
-            var container = new ContainerResources("app", new ResourceAmounts { Cpu = Quantity.Parse("250m"), Memory = Quantity.Parse("256Mi") }, new ResourceAmounts());
-            var workload = new Workload("Deployment", "web", "w1", 2, new Dictionary<string, string>(), new Dictionary<string, string>(), [container]);
-            Cluster.Setup(c => c.ResolveAsync(target, It.IsAny<CancellationToken>()))
-                .ReturnsAsync(new ResolvedTarget(target, workload, new LabelSelector(), [], autoscalers ?? [], []));
-            Cluster.Setup(c => c.UpdateStatusAsync(target.Key, target.Metadata.Uid, It.IsAny<Func<TargetStatus, TargetStatus>>(), It.IsAny<CancellationToken>()))
-                .ReturnsAsync((TargetKey _, string _, Func<TargetStatus, TargetStatus> change, CancellationToken _) => change(target.Status));
+                .ReturnsAsync(() => new TargetListing([.. targets.Select(t => t with { Status = statuses[t.Metadata.Name] })], []));
+            Cluster.Setup(c => c.ResolveAsync(It.IsAny<AIScaleTarget>(), It.IsAny<CancellationToken>()))
+                .Returns((AIScaleTarget target, CancellationToken cancellationToken) =>
+                    resolvers.TryGetValue(target.Metadata.Name, out var resolve) ? resolve(cancellationToken) : Task.FromResult<ResolvedTarget?>(Resolved(target)));
+            Cluster.Setup(c => c.UpdateStatusAsync(It.IsAny<TargetKey>(), It.IsAny<string>(), It.IsAny<Func<TargetStatus, TargetStatus>>(), It.IsAny<CancellationToken>()))
+                .Returns((TargetKey key, string _, Func<TargetStatus, TargetStatus> change, CancellationToken cancellationToken) =>
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    if (failingWrites.ContainsKey(key.Name))
+                        return Task.FromException<TargetStatus>(new InvalidOperationException("the API server answered 503"));
+                    return Task.FromResult(statuses[key.Name] = change(statuses[key.Name]));
+                });
             var hour = Enumerable.Range(0, historyBlocks)
                 .Select(i => new UsageBlock(Now.AddMinutes(-5 * (historyBlocks - i)), 0.8 + (0.2 * Math.Sin(i / 12.0)), 0.6, 5)).ToList();
-            Usage.Setup(u => u.ListAsync(target.Metadata.Uid, It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync(hour);
-            var time = new Mock<TimeProvider>();
-            time.Setup(t => t.GetUtcNow()).Returns(Now);
-            var gate = new SuggestionGate(Mock.Of<IPauseStore>(s => s.ReadAsync(It.IsAny<CancellationToken>()) == Task.FromResult(PauseState.Running)), Mock.Of<IPauseMirror>(), new PauseOptions());
-            Stage = new ForecastStage(Cluster.Object, Usage.Object, Models.Object, History.Object, gate, new ForecastOptions(), time.Object);
+            Usage.Setup(u => u.ListAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync(hour);
+            Pause.Setup(s => s.ReadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(PauseState.Running);
+            var mirror = Mock.Of<IPauseMirror>(m => m.ReadAsync(It.IsAny<CancellationToken>()) == Task.FromResult(MirrorObservation.Missing));
+            var gate = new SuggestionGate(Pause.Object, mirror, new PauseOptions());
+            Stage = new ForecastStage(Cluster.Object, Usage.Object, Models.Object, History.Object, gate, options ?? new ForecastOptions(), Time);
         }
 
         public Mock<ITargetCluster> Cluster { get; } = new();
@@ -137,18 +342,47 @@ public sealed class ForecastStageTests
 
         public Mock<ISuggestionHistory> History { get; } = new();
 
+        public Mock<IPauseStore> Pause { get; } = new();
+
+        public FakeTimeProvider Time { get; } = new(Now);
+
         public ForecastStage Stage { get; }
+
+        /// <summary>The target's status as the cluster holds it now.</summary>
+        public TargetStatus Status(string name) => statuses[name];
+
+        /// <summary>Resolving the target named <paramref name="name"/> runs <paramref name="resolve"/>.</summary>
+        public void ResolveWith(string name, Func<CancellationToken, Task<ResolvedTarget?>> resolve) => resolvers[name] = resolve;
+
+        /// <summary>The target named <paramref name="name"/> resolves to its workload again.</summary>
+        public void ResolveNormally(string name) => resolvers.TryRemove(name, out _);
+
+        /// <summary>Every status write of the target named <paramref name="name"/> fails.</summary>
+        public void FailStatusWrites(string name) => failingWrites[name] = true;
+
+        /// <summary>The target's Deployment with one container (250m, 256Mi) and no pods.</summary>
+        public ResolvedTarget Resolved(AIScaleTarget target)
+        {
+            var container = new ContainerResources("app", new ResourceAmounts { Cpu = Quantity.Parse("250m"), Memory = Quantity.Parse("256Mi") }, new ResourceAmounts());
+            var workload = new Workload("Deployment", target.Metadata.Name, "w-" + target.Metadata.Name, 2, new Dictionary<string, string>(), new Dictionary<string, string>(), [container]);
+            return new ResolvedTarget(target, workload, new LabelSelector(), [], autoscalers, []);
+        }
     }
 
     private static class ATarget
     {
-        public static AIScaleTarget Vertical(TargetMode mode) => new(
-            new TargetMetadata { Namespace = "shop", Name = "web", Uid = "uid-1" },
-            new TargetSpec { ScaleTargetRef = new ScaleTargetRef { ApiVersion = "apps/v1", Kind = ScaleTargetRef.Deployment, Name = "web" }, Vertical = new VerticalSpec { Mode = mode } },
+        public static AIScaleTarget Vertical(TargetMode mode, string name = "web", TimeSpan? minLookback = null) => new(
+            new TargetMetadata { Namespace = "shop", Name = name, Uid = "uid-" + name },
+            new TargetSpec
+            {
+                ScaleTargetRef = new ScaleTargetRef { ApiVersion = "apps/v1", Kind = ScaleTargetRef.Deployment, Name = name },
+                Model = minLookback is { } lookback ? new ModelSpec { MinLookbackToScale = lookback } : null,
+                Vertical = new VerticalSpec { Mode = mode },
+            },
             new TargetStatus());
 
         public static AIScaleTarget Horizontal(TargetMode mode) => new(
-            new TargetMetadata { Namespace = "shop", Name = "web", Uid = "uid-1" },
+            new TargetMetadata { Namespace = "shop", Name = "web", Uid = "uid-web" },
             new TargetSpec
             {
                 ScaleTargetRef = new ScaleTargetRef { ApiVersion = "apps/v1", Kind = ScaleTargetRef.Deployment, Name = "web" },

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Thoras.Domain.Forecasting;
 using Thoras.Domain.Pause;
 using Thoras.Domain.Suggestions;
+using Thoras.Domain.Targets;
 using Thoras.Functions.Forecasting;
 using Thoras.Functions.Http;
 using Thoras.TestSupport.Storage;
@@ -83,6 +84,55 @@ public sealed class PipelineIntegrationTests(AzuriteFixture azurite) : IClassFix
         var record = Assert.Single(await world.History.ListAsync(target.Metadata.Uid, 10, CancellationToken.None));
         Assert.Equal((latest.SuggestionUID, false), (record.Suggestion.SuggestionUID, record.ExpectedToApply));
         Assert.StartsWith("recommendation mode", record.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Forecast_Published_StatusIsReadyResolved()
+    {
+        await using var world = await PipelineWorld.StartAsync(azurite);
+        await world.DeployAsync(replicas: 1);
+        var target = await world.CreateVerticalTargetAsync("recommendation");
+        await world.SeedHistoryAsync(target, hours: 24);
+
+        await world.Forecast.RunOnceAsync(CancellationToken.None);
+
+        var ready = (await world.StatusAsync()).Condition(TargetConditionTypes.Ready)!;
+        Assert.Equal((ConditionStatus.True, TargetConditionReasons.Resolved), (ready.Status, ready.Reason));
+    }
+
+    [Fact]
+    public async Task Forecast_WorkloadMissing_StatusIsReadyFalseWorkloadNotFound()
+    {
+        await using var world = await PipelineWorld.StartAsync(azurite);
+        await world.CreateVerticalTargetAsync("recommendation");
+
+        var pass = await world.Forecast.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(ForecastOutcome.Failed, pass.Targets.Single().Outcome);
+        var ready = (await world.StatusAsync()).Condition(TargetConditionTypes.Ready)!;
+        Assert.Equal((ConditionStatus.False, TargetConditionReasons.WorkloadNotFound), (ready.Status, ready.Reason));
+    }
+
+    [Fact]
+    public async Task Forecast_ApiServerHangs_FailsWhenItsBudgetRunsOutAndSaysSoInStatus()
+    {
+        await using var world = await PipelineWorld.StartAsync(azurite);
+        await world.DeployAsync(replicas: 1);
+        await world.CreateVerticalTargetAsync("recommendation");
+        world.Sandbox.Faults.HangNext("GET", $"/apis/apps/v1/namespaces/{PipelineWorld.Namespace}/deployments/web", duration: TimeSpan.FromSeconds(60));
+
+        var running = world.Forecast.RunOnceAsync(CancellationToken.None);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!running.IsCompleted && clock.Elapsed < TimeSpan.FromSeconds(30))
+        {
+            world.Time.Advance(TimeSpan.FromSeconds(1));
+            await Task.Delay(20);
+        }
+
+        var result = (await running).Targets.Single();
+        Assert.Equal((ForecastOutcome.Failed, "it took longer than its time budget of 20 s"), (result.Outcome, result.Detail));
+        var ready = (await world.StatusAsync()).Condition(TargetConditionTypes.Ready)!;
+        Assert.Equal((ConditionStatus.False, TargetConditionReasons.ForecastFailed), (ready.Status, ready.Reason));
     }
 
     [Fact]

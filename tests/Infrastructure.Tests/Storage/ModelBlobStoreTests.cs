@@ -59,6 +59,32 @@ public sealed class ModelBlobStoreTests(AzuriteFixture azurite) : IClassFixture<
     }
 
     [Fact]
+    public async Task SaveAsync_ConcurrentFirstWrites_AllStored()
+    {
+        var store = NewStore();
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => store.SaveAsync($"uid-{i}", "cpu", new MemoryStream([(byte)i]), CancellationToken.None)));
+
+        foreach (var i in Enumerable.Range(0, 8))
+        {
+            await using var loaded = await store.LoadAsync($"uid-{i}", "cpu", CancellationToken.None);
+            Assert.Equal([(byte)i], await ReadAll(loaded!));
+        }
+    }
+
+    [Fact]
+    public async Task SaveAsync_AfterACancelledFirstWrite_Stored()
+    {
+        var store = NewStore();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => store.SaveAsync("uid-1", "cpu", new MemoryStream([1]), new CancellationToken(canceled: true)));
+
+        await store.SaveAsync("uid-1", "cpu", new MemoryStream([2]), CancellationToken.None);
+
+        await using var loaded = await store.LoadAsync("uid-1", "cpu", CancellationToken.None);
+        Assert.Equal([2], await ReadAll(loaded!));
+    }
+
+    [Fact]
     public async Task SaveAsync_SlashInUid_Rejected()
     {
         await Assert.ThrowsAsync<ArgumentException>(() => NewStore().SaveAsync("a/b", "cpu", new MemoryStream([1]), CancellationToken.None));

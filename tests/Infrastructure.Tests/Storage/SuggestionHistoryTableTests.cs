@@ -38,6 +38,17 @@ public sealed class SuggestionHistoryTableTests(AzuriteFixture azurite) : IClass
     }
 
     [Fact]
+    public async Task AppendAsync_ConcurrentFirstWrites_AllStored()
+    {
+        var table = NewTable();
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => table.AppendAsync($"uid-{i}", Record(i), CancellationToken.None)));
+
+        foreach (var i in Enumerable.Range(0, 8))
+            Assert.Equal($"s{i}", Assert.Single(await table.ListAsync($"uid-{i}", 10, CancellationToken.None)).Suggestion.SuggestionUID);
+    }
+
+    [Fact]
     public async Task ListAsync_Record_RoundTripsSuggestionAndReason()
     {
         var table = NewTable();

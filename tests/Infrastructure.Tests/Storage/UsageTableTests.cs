@@ -39,6 +39,28 @@ public sealed class UsageTableTests(AzuriteFixture azurite) : IClassFixture<Azur
     }
 
     [Fact]
+    public async Task AppendAsync_ConcurrentFirstWrites_AllStored()
+    {
+        var table = NewTable();
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => table.AppendAsync($"uid-{i}", "pod:cpu", Blocks(3, i), CancellationToken.None)));
+
+        foreach (var i in Enumerable.Range(0, 8))
+            Assert.Equal(Blocks(3, i), await table.ListAsync($"uid-{i}", "pod:cpu", Start, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AppendAsync_AfterACancelledFirstWrite_Stored()
+    {
+        var table = NewTable();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => table.AppendAsync("uid-1", "pod:cpu", Blocks(1), new CancellationToken(canceled: true)));
+
+        await table.AppendAsync("uid-1", "pod:cpu", Blocks(2), CancellationToken.None);
+
+        Assert.Equal(Blocks(2), await table.ListAsync("uid-1", "pod:cpu", Start, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task AppendAsync_SameBlockAgain_Replaces()
     {
         var table = NewTable();
