@@ -33,8 +33,11 @@ public sealed class PeakPredictor
     /// <summary>Start of the next, not yet observed block.</summary>
     public DateTimeOffset NextStart => blocks.Count == 0 ? DateTimeOffset.MinValue : blocks[^1].Start + settings.Block;
 
-    /// <summary>True once <see cref="ForecastSettings.MinLookback"/> of history exists.</summary>
-    public bool HasEnoughDataToScale => blocks.Count >= 2 && blocks.Count * settings.Block >= settings.MinLookback;
+    /// <summary>
+    /// True once <see cref="ForecastSettings.MinLookback"/> of history exists and there is enough to train on (at
+    /// least one horizon plus two blocks, which matters only when <c>min_lookback_to_scale</c> is shorter than that).
+    /// </summary>
+    public bool HasEnoughDataToScale => blocks.Count >= settings.HorizonBlocks + 2 && blocks.Count * settings.Block >= settings.MinLookback;
 
     /// <summary>True when there is no model or the last training is at least the retrain cadence old.</summary>
     public bool IsTrainingDue => Model is null || TrainedAt is not { } at || NextStart - at >= settings.RetrainEvery;

@@ -19,6 +19,17 @@ public class UsageForecasterTests
     }
 
     [Fact]
+    public void Suggest_MinLookbackShorterThanHorizon_NotEnoughDataUntilTrainable()
+    {
+        // min_lookback 10 min, horizon 15 min (3 blocks): training needs 5 blocks, so 4 are not enough.
+        var settings = Settings with { MinLookback = TimeSpan.FromMinutes(10) };
+        var blocks = new UsageSeriesBuilder().WithConstant(5, 2).Build();
+
+        Assert.False(Fed(blocks.Take(4), settings).Suggest().HasEnoughDataToScale);
+        Assert.True(Fed(blocks, settings).Suggest().HasEnoughDataToScale);
+    }
+
+    [Fact]
     public void Suggest_AfterMinLookback_SuggestionAboveRecentLevel()
     {
         var forecaster = Fed(new UsageSeriesBuilder().WithDailyWave(600, 10, 3, 1).Build());
