@@ -30,6 +30,7 @@ public sealed class ForecastStage(
     TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, DateTimeOffset> lastForecast = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, string> invalidReported = new(StringComparer.Ordinal);
 
     /// <summary>Forecasts every target that is due; the results are ordered by target.</summary>
     public async Task<ForecastPass> RunOnceAsync(CancellationToken cancellationToken)
@@ -43,11 +44,19 @@ public sealed class ForecastStage(
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxParallelTargets), CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(targets, parallel, async (target, token) =>
             results.Add(await ForecastWithinBudgetAsync(target, now, decision, token)));
+        await Parallel.ForEachAsync(listing.Invalid.Where(i => !i.Metadata.IsDeleting), parallel, async (invalid, token) =>
+            results.Add(await ReportInvalidAsync(invalid, now, token)));
 
         var listed = targets.Select(t => t.Metadata.Uid).ToHashSet(StringComparer.Ordinal);
         foreach (var gone in lastForecast.Keys.Where(uid => !listed.Contains(uid)))
         {
             lastForecast.TryRemove(gone, out _);
+        }
+
+        var invalid = listing.Invalid.Select(i => i.Metadata.Uid).ToHashSet(StringComparer.Ordinal);
+        foreach (var fixedOrGone in invalidReported.Keys.Where(uid => !invalid.Contains(uid)))
+        {
+            invalidReported.TryRemove(fixedOrGone, out _);
         }
 
         return new ForecastPass(now, [.. results.OrderBy(r => r.Key.ToString(), StringComparer.Ordinal)]);
@@ -283,6 +292,36 @@ public sealed class ForecastStage(
         }
     }
 
+    /// <summary>
+    /// An invalid target is neither forecast nor scaled; it gets <c>Ready=False</c> and <c>Scaling=False</c>, reason
+    /// <c>InvalidSpec</c>, listing every problem. Written once per spec (generation and problems), retried while it fails.
+    /// </summary>
+    private async Task<ForecastedTarget> ReportInvalidAsync(InvalidTarget invalid, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var detail = "invalid spec: " + string.Join("; ", invalid.Problems);
+        var ready = TargetConditions.InvalidSpec(invalid.Problems, now, invalid.Metadata.Generation);
+        var signature = $"{invalid.Metadata.Generation}|{detail}";
+        if (invalidReported.TryGetValue(invalid.Metadata.Uid, out var reported) && reported == signature)
+        {
+            return new ForecastedTarget(invalid.Key, ForecastOutcome.Invalid, detail, [], null, ready);
+        }
+
+        using var budget = new CancellationTokenSource(options.TargetTimeBudget, time);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
+        try
+        {
+            await cluster.UpdateStatusAsync(invalid.Key, invalid.Metadata.Uid,
+                s => s.WithCondition(ready).WithCondition(TargetConditions.NotScalingInvalidSpec(now, invalid.Metadata.Generation)), linked.Token);
+            invalidReported[invalid.Metadata.Uid] = signature;
+        }
+        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Not remembered, so the next tick writes it again.
+        }
+
+        return new ForecastedTarget(invalid.Key, ForecastOutcome.Invalid, detail, [], null, ready);
+    }
+
     private async Task RecordFailureAsync(AIScaleTarget target, TargetCondition condition, CancellationToken cancellationToken)
     {
         // The failure is worth a condition, but writing it must not hang the pass either: it gets a budget of its own.
@@ -342,4 +381,7 @@ public enum ForecastOutcome
 
     /// <summary>The target could not be forecast (an error, its time budget ran out, or its workload is missing); retried next tick.</summary>
     Failed,
+
+    /// <summary>The target's spec is invalid: it is reported (<c>Ready=False, InvalidSpec</c>) and not forecast.</summary>
+    Invalid,
 }

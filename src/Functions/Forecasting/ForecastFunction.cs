@@ -19,7 +19,8 @@ public sealed class ForecastFunction(ForecastStage stage, ILogger<ForecastFuncti
         foreach (var published in pass.Targets.Where(t => t.Published is not null))
             logger.LogInformation("Published {Suggestion} to {Target}: {Reason}", published.Published!.Suggestion.SuggestionUID, published.Key, published.Detail);
         logger.LogInformation(
-            "Forecast finished: {Published} published, {Observed} observed, {NotDue} not due, {Failed} failed",
-            pass.Count(ForecastOutcome.Published), pass.Count(ForecastOutcome.Observed), pass.Count(ForecastOutcome.NotDue), pass.Count(ForecastOutcome.Failed));
+            "Forecast finished: {Published} published, {Observed} observed, {NotDue} not due, {Failed} failed, {Invalid} invalid",
+            pass.Count(ForecastOutcome.Published), pass.Count(ForecastOutcome.Observed), pass.Count(ForecastOutcome.NotDue), pass.Count(ForecastOutcome.Failed),
+            pass.Count(ForecastOutcome.Invalid));
     }
 }

@@ -291,6 +291,39 @@ public sealed class ForecastStageTests
         world.Pause.Verify(p => p.ReadAsync(It.IsAny<CancellationToken>()), Times.Once);
     }
 
+    [Fact]
+    public async Task RunOnce_InvalidTarget_ReadyAndScalingFalseInvalidSpecOnce()
+    {
+        var world = new StageWorld(ATarget.Vertical(TargetMode.Autonomous));
+        var problem = new SpecProblem("spec.vertical.lowerbound", "must not exceed upperbound");
+        world.AddInvalid(new InvalidTarget(new TargetMetadata { Namespace = "shop", Name = "broken", Uid = "uid-broken", Generation = 3 }, [problem]));
+
+        var pass = await world.Stage.RunOnceAsync(CancellationToken.None);
+        await world.Stage.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(ForecastOutcome.Invalid, pass.Targets.Single(t => t.Key.Name == "broken").Outcome);
+        var ready = world.Status("broken").Condition(TargetConditionTypes.Ready)!;
+        var scaling = world.Status("broken").Condition(TargetConditionTypes.Scaling)!;
+        Assert.Equal((ConditionStatus.False, "InvalidSpec", 3L), (ready.Status, ready.Reason, ready.ObservedGeneration));
+        Assert.Contains("must not exceed upperbound", ready.Message, StringComparison.Ordinal);
+        Assert.Equal((ConditionStatus.False, "InvalidSpec"), (scaling.Status, scaling.Reason));
+        world.Cluster.Verify(c => c.UpdateStatusAsync(It.Is<TargetKey>(k => k.Name == "broken"), It.IsAny<string>(), It.IsAny<Func<TargetStatus, TargetStatus>>(), It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task RunOnce_InvalidTargetWriteFails_RetriedNextPass()
+    {
+        var world = new StageWorld(ATarget.Vertical(TargetMode.Autonomous));
+        world.AddInvalid(new InvalidTarget(new TargetMetadata { Namespace = "shop", Name = "broken", Uid = "uid-broken" }, [new SpecProblem("spec", "bad")]));
+        world.FailStatusWrites("broken");
+
+        await world.Stage.RunOnceAsync(CancellationToken.None);
+        world.Cluster.Verify(c => c.UpdateStatusAsync(It.Is<TargetKey>(k => k.Name == "broken"), It.IsAny<string>(), It.IsAny<Func<TargetStatus, TargetStatus>>(), It.IsAny<CancellationToken>()), Times.Once);
+        await world.Stage.RunOnceAsync(CancellationToken.None);
+
+        world.Cluster.Verify(c => c.UpdateStatusAsync(It.Is<TargetKey>(k => k.Name == "broken"), It.IsAny<string>(), It.IsAny<Func<TargetStatus, TargetStatus>>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
+    }
+
     /// <summary>
     /// A stage over mocked ports: targets whose workload has one container, an hour of usage history each, and a
     /// cluster that keeps each target's status, so conditions written in one pass are read by the next.
@@ -313,7 +346,7 @@ public sealed class ForecastStageTests
             foreach (var target in targets)
                 statuses[target.Metadata.Name] = target.Status;
             Cluster.Setup(c => c.ListAsync(It.IsAny<IReadOnlyCollection<string>>(), It.IsAny<CancellationToken>()))
-                .ReturnsAsync(() => new TargetListing([.. targets.Select(t => t with { Status = statuses[t.Metadata.Name] })], []));
+                .ReturnsAsync(() => new TargetListing([.. targets.Select(t => t with { Status = statuses[t.Metadata.Name] })], [.. Invalid]));
             Cluster.Setup(c => c.ResolveAsync(It.IsAny<AIScaleTarget>(), It.IsAny<CancellationToken>()))
                 .Returns((AIScaleTarget target, CancellationToken cancellationToken) =>
                     resolvers.TryGetValue(target.Metadata.Name, out var resolve) ? resolve(cancellationToken) : Task.FromResult<ResolvedTarget?>(Resolved(target)));
@@ -335,6 +368,16 @@ public sealed class ForecastStageTests
         }
 
         public Mock<ITargetCluster> Cluster { get; } = new();
+
+        /// <summary>Invalid targets the cluster lists (their statuses start empty).</summary>
+        public List<InvalidTarget> Invalid { get; } = [];
+
+        /// <summary>Lists <paramref name="invalid"/> as an invalid target from now on.</summary>
+        public void AddInvalid(InvalidTarget invalid)
+        {
+            statuses[invalid.Metadata.Name] = new TargetStatus();
+            Invalid.Add(invalid);
+        }
 
         public Mock<IUsageStore> Usage { get; } = new();
 
