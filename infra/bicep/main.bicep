@@ -75,8 +75,8 @@ param applySchedule string = '30 */1 * * * *'
 @description('Sync pause and mode mirrors, finalizers, maintenance windows (6-field NCRONTAB).')
 param syncSchedule string = '15 */1 * * * *'
 
-@description('Retention and model retraining (6-field NCRONTAB).')
-param housekeepingSchedule string = '0 0 * * * *'
+@description('Delete usage and suggestion history past their retention (6-field NCRONTAB).')
+param housekeepingSchedule string = '0 7 * * * *'
 
 @description('Start with scaling paused (the app-setting pause holder). Redeploying writes this value again.')
 param scalingPaused bool = false

@@ -33,4 +33,15 @@ public sealed class FunctionsOutputTests
         Assert.Equal("health", trigger.GetProperty("route").GetString());
         Assert.Equal("Anonymous", trigger.GetProperty("authLevel").GetString());
     }
+
+    [Fact]
+    public void FunctionsMetadata_HousekeepingFunction_ScheduleComesFromTheHousekeepingScheduleSetting()
+    {
+        using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(OutputDirectory(), "functions.metadata")));
+
+        var housekeeping = metadata.RootElement.EnumerateArray().Single(f => f.GetProperty("name").GetString() == "Housekeeping");
+        var trigger = housekeeping.GetProperty("bindings").EnumerateArray().Single(b => b.GetProperty("type").GetString() == "timerTrigger");
+
+        Assert.Equal("%HousekeepingSchedule%", trigger.GetProperty("schedule").GetString());
+    }
 }

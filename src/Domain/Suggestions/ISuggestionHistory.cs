@@ -11,6 +11,9 @@ public interface ISuggestionHistory
     /// <summary>The newest <paramref name="limit"/> records, newest first.</summary>
     Task<IReadOnlyList<SuggestionRecord>> ListAsync(string targetUid, int limit, CancellationToken cancellationToken);
 
+    /// <summary>Deletes the target's records published before <paramref name="before"/>; returns how many.</summary>
+    Task<int> PruneAsync(string targetUid, DateTimeOffset before, CancellationToken cancellationToken);
+
     /// <summary>Deletes the target's whole history (on unenrolment).</summary>
     Task DeleteAllAsync(string targetUid, CancellationToken cancellationToken);
 }

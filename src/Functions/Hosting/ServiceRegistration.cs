@@ -37,6 +37,7 @@ public static class ServiceRegistration
         services.AddThorasTargets();
         services.AddThorasApply(configuration);
         services.AddThorasPipeline(configuration);
+        services.AddThorasHousekeeping(configuration);
 
         return services;
     }

@@ -13,6 +13,6 @@ public static class TimerSchedules
         ["ForecastSchedule"] = "0 */5 * * * *",
         ["ApplySchedule"] = "30 */1 * * * *",
         ["SyncSchedule"] = "15 */1 * * * *",
-        ["HousekeepingSchedule"] = "0 0 * * * *",
+        ["HousekeepingSchedule"] = "0 7 * * * *",
     };
 }

@@ -10,7 +10,7 @@ namespace Thoras.Infrastructure.Storage;
 /// <summary>
 /// The suggestion history in Table Storage: table <c>&lt;prefix&gt;Suggestions</c>, partition = target UID, row key =
 /// inverted publication ticks then the suggestion UID, so a partition reads newest first. The suggestion itself is
-/// kept as its status JSON, exactly as it was published.
+/// kept as its status JSON, exactly as it was published. Deletes go in transactions of at most 100 entities.
 /// </summary>
 public sealed class SuggestionHistoryTable(TableServiceClient service, StorageNames names) : ISuggestionHistory
 {
@@ -20,8 +20,7 @@ public sealed class SuggestionHistoryTable(TableServiceClient service, StorageNa
     public async Task AppendAsync(string targetUid, SuggestionRecord record, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(record);
-        var inverted = (DateTimeOffset.MaxValue.UtcTicks - record.PublishedAt.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
-        var entity = new TableEntity(targetUid, $"{inverted}-{record.Suggestion.SuggestionUID}")
+        var entity = new TableEntity(targetUid, $"{Inverted(record.PublishedAt)}-{record.Suggestion.SuggestionUID}")
         {
             ["PublishedAt"] = record.PublishedAt,
             ["Suggestion"] = JsonSerializer.Serialize(record.Suggestion, TargetJson.Options),
@@ -63,24 +62,44 @@ public sealed class SuggestionHistoryTable(TableServiceClient service, StorageNa
         return records;
     }
 
-    public async Task DeleteAllAsync(string targetUid, CancellationToken cancellationToken)
+    public Task<int> PruneAsync(string targetUid, DateTimeOffset before, CancellationToken cancellationToken)
     {
-        var keys = new List<string>();
+        if (before.UtcTicks == 0)
+        {
+            return Task.FromResult(0);
+        }
+
+        // Row keys start with inverted ticks, so "published before" is one range: inverted ticks of the tick before.
+        var oldest = Inverted(new DateTimeOffset(before.UtcTicks - 1, TimeSpan.Zero));
+        return DeleteAsync(TableClient.CreateQueryFilter($"PartitionKey eq {targetUid} and RowKey ge {oldest}"), cancellationToken);
+    }
+
+    public Task DeleteAllAsync(string targetUid, CancellationToken cancellationToken) =>
+        DeleteAsync(TableClient.CreateQueryFilter($"PartitionKey eq {targetUid}"), cancellationToken);
+
+    private async Task<int> DeleteAsync(string filter, CancellationToken cancellationToken)
+    {
+        var keys = new List<(string Partition, string Row)>();
         try
         {
-            await foreach (var e in _table.QueryAsync<TableEntity>(e => e.PartitionKey == targetUid, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+            await foreach (var e in _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
             {
-                keys.Add(e.RowKey);
+                keys.Add((e.PartitionKey, e.RowKey));
             }
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
-            return;
+            return 0;
         }
 
         foreach (var chunk in keys.Chunk(MaxBatch))
         {
-            await _table.SubmitTransactionAsync(chunk.Select(row => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(targetUid, row))), cancellationToken);
+            await _table.SubmitTransactionAsync(chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(k.Partition, k.Row))), cancellationToken);
         }
+
+        return keys.Count;
     }
+
+    private static string Inverted(DateTimeOffset at) =>
+        (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
 }

@@ -8,13 +8,11 @@ namespace Thoras.Infrastructure.Storage;
 /// <summary>
 /// 5-minute usage aggregates in Table Storage: table <c>&lt;prefix&gt;Usage</c>, partition = target UID, row key =
 /// <c>&lt;series&gt;|&lt;block start ticks&gt;</c> so one series reads as one ordered range. Writes go in
-/// transactions of at most 100 entities (the Table Storage limit).
+/// transactions of at most 100 entities (the Table Storage limit). How long blocks are kept is the housekeeping
+/// stage's decision (<c>Housekeeping__UsageRetention</c>).
 /// </summary>
 public sealed class UsageTable : IUsageStore
 {
-    /// <summary>How long aggregates are kept by default: 14 days (the training window).</summary>
-    public static readonly TimeSpan DefaultRetention = TimeSpan.FromDays(14);
-
     /// <summary>Table Storage's limit of entities per transaction.</summary>
     public const int MaxBatch = 100;
 

@@ -72,6 +72,37 @@ public sealed class SuggestionHistoryTableTests(AzuriteFixture azurite) : IClass
     }
 
     [Fact]
+    public async Task PruneAsync_MoreThanOneTransaction_DeletesOnlyOlderRecords()
+    {
+        var table = NewTable();
+        for (var minutes = 0; minutes < 130; minutes++)
+            await table.AppendAsync("uid-1", Record(minutes), CancellationToken.None);
+
+        var deleted = await table.PruneAsync("uid-1", Start.AddMinutes(120), CancellationToken.None);
+
+        Assert.Equal(120, deleted);
+        Assert.Equal(Enumerable.Range(120, 10).Reverse().Select(m => $"s{m}"), (await table.ListAsync("uid-1", 1000, CancellationToken.None)).Select(r => r.Suggestion.SuggestionUID));
+    }
+
+    [Fact]
+    public async Task PruneAsync_TwoTargets_OtherTargetKept()
+    {
+        var table = NewTable();
+        await table.AppendAsync("uid-1", Record(0), CancellationToken.None);
+        await table.AppendAsync("uid-2", Record(0), CancellationToken.None);
+
+        var deleted = await table.PruneAsync("uid-1", Start.AddMinutes(1), CancellationToken.None);
+
+        Assert.Equal((1, 0, 1), (deleted, (await table.ListAsync("uid-1", 10, CancellationToken.None)).Count, (await table.ListAsync("uid-2", 10, CancellationToken.None)).Count));
+    }
+
+    [Fact]
+    public async Task PruneAsync_NoTableYet_DeletesNothing()
+    {
+        Assert.Equal(0, await NewTable().PruneAsync("uid-1", Start, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task ListAsync_NoTableYet_Empty()
     {
         Assert.Empty(await NewTable().ListAsync("uid-1", 10, CancellationToken.None));

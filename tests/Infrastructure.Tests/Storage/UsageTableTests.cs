@@ -86,6 +86,36 @@ public sealed class UsageTableTests(AzuriteFixture azurite) : IClassFixture<Azur
     }
 
     [Fact]
+    public async Task PruneAsync_BlockStartingAtTheCutoff_IsKept()
+    {
+        var table = NewTable();
+        await table.AppendAsync("uid-1", "pod:cpu", Blocks(3), CancellationToken.None);
+
+        var deleted = await table.PruneAsync("uid-1", Start.AddMinutes(5), CancellationToken.None);
+
+        Assert.Equal(1, deleted);
+        Assert.Equal([Start.AddMinutes(5), Start.AddMinutes(10)], (await table.ListAsync("uid-1", "pod:cpu", Start, CancellationToken.None)).Select(b => b.Start));
+    }
+
+    [Fact]
+    public async Task PruneAsync_TwoTargets_OtherTargetKept()
+    {
+        var table = NewTable();
+        await table.AppendAsync("uid-1", "pod:cpu", Blocks(3), CancellationToken.None);
+        await table.AppendAsync("uid-2", "pod:cpu", Blocks(3), CancellationToken.None);
+
+        await table.PruneAsync("uid-1", Start.AddDays(1), CancellationToken.None);
+
+        Assert.Equal(3, (await table.ListAsync("uid-2", "pod:cpu", Start, CancellationToken.None)).Count);
+    }
+
+    [Fact]
+    public async Task PruneAsync_NoTableYet_DeletesNothing()
+    {
+        Assert.Equal(0, await NewTable().PruneAsync("uid-1", Start, CancellationToken.None));
+    }
+
+    [Fact]
     public async Task DeleteAllAsync_Target_OtherTargetsKept()
     {
         var table = NewTable();
