@@ -12,9 +12,8 @@ namespace Thoras.Infrastructure.Storage;
 public sealed class ModelBlobStore : IModelStore
 {
     private readonly BlobContainerClient container;
-    private int created;
 
-    /// <summary>Creates the store over <paramref name="blobs"/>; the container is created on first write.</summary>
+    /// <summary>Creates the store over <paramref name="blobs"/>; the container is created by the first save that finds it missing.</summary>
     public ModelBlobStore(BlobServiceClient blobs, StorageNames names)
     {
         ArgumentNullException.ThrowIfNull(blobs);
@@ -25,13 +24,28 @@ public sealed class ModelBlobStore : IModelStore
     public async Task SaveAsync(string targetUid, string resource, Stream state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var name = BlobName(targetUid, resource);
-        if (Interlocked.Exchange(ref created, 1) == 0)
+        var blob = container.GetBlobClient(BlobName(targetUid, resource));
+        if (!state.CanSeek)
         {
-            await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            // A retry after creating the container must send the state again.
+            var copy = new MemoryStream();
+            await state.CopyToAsync(copy, cancellationToken);
+            copy.Position = 0;
+            state = copy;
         }
 
-        await container.GetBlobClient(name).UploadAsync(state, overwrite: true, cancellationToken);
+        var start = state.Position;
+        try
+        {
+            await blob.UploadAsync(state, overwrite: true, cancellationToken);
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // The first save ever: create the container and save again. Concurrent savers may all get here; creating is idempotent.
+            await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
+            state.Position = start;
+            await blob.UploadAsync(state, overwrite: true, cancellationToken);
+        }
     }
 
     public async Task<Stream?> LoadAsync(string targetUid, string resource, CancellationToken cancellationToken)

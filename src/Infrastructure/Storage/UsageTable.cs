@@ -19,7 +19,6 @@ public sealed class UsageTable : IUsageStore
     public const int MaxBatch = 100;
 
     private readonly TableClient table;
-    private int created;
 
     public UsageTable(TableServiceClient service, StorageNames names)
     {
@@ -33,7 +32,6 @@ public sealed class UsageTable : IUsageStore
         ArgumentNullException.ThrowIfNull(blocks);
         var partition = Key(targetUid, nameof(targetUid));
         var prefix = Key(series, nameof(series)) + "|";
-        await EnsureTableAsync(cancellationToken);
         foreach (var chunk in blocks.DistinctBy(b => b.Start).Chunk(MaxBatch))
         {
             var actions = chunk.Select(b => new TableTransactionAction(TableTransactionActionType.UpsertReplace, new TableEntity(partition, RowKey(prefix, b.Start))
@@ -43,8 +41,17 @@ public sealed class UsageTable : IUsageStore
                 ["Max"] = b.Max,
                 ["Mean"] = b.Mean,
                 ["Count"] = b.Count,
-            }));
-            await table.SubmitTransactionAsync(actions, cancellationToken);
+            })).ToList();
+            try
+            {
+                await table.SubmitTransactionAsync(actions, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                // The first write ever: create the table and write again. Concurrent writers may all get here; creating is idempotent.
+                await table.CreateIfNotExistsAsync(cancellationToken);
+                await table.SubmitTransactionAsync(actions, cancellationToken);
+            }
         }
     }
 
@@ -102,14 +109,6 @@ public sealed class UsageTable : IUsageStore
         }
 
         return keys.Count;
-    }
-
-    private async Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        if (Interlocked.Exchange(ref created, 1) == 0)
-        {
-            await table.CreateIfNotExistsAsync(cancellationToken);
-        }
     }
 
     private static string RowKey(string prefix, DateTimeOffset start) =>

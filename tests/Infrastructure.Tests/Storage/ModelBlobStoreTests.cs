@@ -20,6 +20,20 @@ public sealed class ModelBlobStoreTests(AzuriteFixture azurite) : IClassFixture<
     }
 
     [Fact]
+    public async Task SaveAsync_ConcurrentFirstSaves_AllStored()
+    {
+        var store = NewStore();
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => store.SaveAsync($"uid-{i}", "cpu", new MemoryStream([(byte)i]), CancellationToken.None)));
+
+        foreach (var i in Enumerable.Range(0, 8))
+        {
+            await using var loaded = await store.LoadAsync($"uid-{i}", "cpu", CancellationToken.None);
+            Assert.Equal([(byte)i], await ReadAll(loaded!));
+        }
+    }
+
+    [Fact]
     public async Task SaveAsync_Twice_Replaces()
     {
         var store = NewStore();

@@ -27,6 +27,17 @@ public sealed class UsageTableTests(AzuriteFixture azurite) : IClassFixture<Azur
     }
 
     [Fact]
+    public async Task AppendAsync_ConcurrentFirstWrites_AllStored()
+    {
+        var table = NewTable();
+
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => table.AppendAsync($"uid-{i}", "pod:cpu", Blocks(3), CancellationToken.None)));
+
+        foreach (var i in Enumerable.Range(0, 8))
+            Assert.Equal(3, (await table.ListAsync($"uid-{i}", "pod:cpu", Start, CancellationToken.None)).Count);
+    }
+
+    [Fact]
     public async Task ListAsync_Since_OnlyLaterBlocksOfThatSeries()
     {
         var table = NewTable();
