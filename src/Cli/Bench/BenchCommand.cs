@@ -14,6 +14,9 @@ public static class BenchCommand
     public const string Usage = """
         thoras bench [--runs N]
           --runs N   timed repetitions after one warm-up (default 20)
+        thoras bench pass [options]
+          one forecast + apply pass over a fleet on Azurite and the sandbox, against its I/O time;
+          see 'thoras bench pass --help' and docs/benchmarks.md
         """;
 
     /// <summary>Runs the benchmark; returns the exit code.</summary>
