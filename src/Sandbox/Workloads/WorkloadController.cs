@@ -259,6 +259,9 @@ internal sealed class WorkloadController : IDisposable
                 });
             }
 
+            // Most reconciles change no workload's status; comparing here spares the store its copies.
+            if (JsonNode.DeepEquals(workload["status"], status))
+                continue;
             TryUpdate(type, workload, current =>
             {
                 current["status"] = status.DeepClone();
