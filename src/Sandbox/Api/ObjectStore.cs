@@ -22,12 +22,20 @@ internal sealed class ObjectStore
     private readonly List<(string StorageKey, string? Namespace, Channel<WatchEvent> Channel)> watchers = [];
     private readonly ResourceCatalog catalog;
     private readonly TimeProvider time;
+    private readonly Func<ResourceType, JsonObject, JsonObject, bool> noteworthy;
     private long resourceVersion = 1000;
 
-    public ObjectStore(ResourceCatalog catalog, TimeProvider time)
+    /// <param name="catalog">The resource types served.</param>
+    /// <param name="time">Where timestamps come from.</param>
+    /// <param name="noteworthy">
+    /// Whether an update (type, before, after) is one that <see cref="ChangedNamespaces"/> and <see cref="VersionOf"/>
+    /// report, like a controller's watch predicate; creations and deletions always are. Default: every update.
+    /// </param>
+    public ObjectStore(ResourceCatalog catalog, TimeProvider time, Func<ResourceType, JsonObject, JsonObject, bool>? noteworthy = null)
     {
         this.catalog = catalog;
         this.time = time;
+        this.noteworthy = noteworthy ?? ((_, _, _) => true);
     }
 
     public ResourceCatalog Catalog => catalog;
@@ -85,7 +93,7 @@ internal sealed class ObjectStore
         }
     }
 
-    /// <summary>The store version of the last change to an object of <paramref name="type"/> (0 before any): it grows with every such write.</summary>
+    /// <summary>The store version of the last noteworthy change to an object of <paramref name="type"/> (0 before any).</summary>
     public long VersionOf(ResourceType type)
     {
         lock (gate)
@@ -93,7 +101,7 @@ internal sealed class ObjectStore
     }
 
     /// <summary>
-    /// The namespaces in which objects of <paramref name="types"/> changed (created, updated, deleted) after store version
+    /// The namespaces in which objects of <paramref name="types"/> changed (created, deleted, or updated in a noteworthy way) after store version
     /// <paramref name="since"/>, and the store version they are current to.
     /// </summary>
     public (HashSet<string> Namespaces, long Version) ChangedNamespaces(IReadOnlyCollection<ResourceType> types, long since)
@@ -230,7 +238,8 @@ internal sealed class ObjectStore
             }
 
             Bucket(type)[key] = next;
-            Changed(type, next);
+            if (noteworthy(type, current, next))
+                Changed(type, next);
             Publish("MODIFIED", type, next);
             return (JsonObject)next.DeepClone();
         }

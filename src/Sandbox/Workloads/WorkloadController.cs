@@ -42,6 +42,48 @@ internal sealed class WorkloadController : IDisposable
     public void Dispose() => reconciling.Dispose();
 
     /// <summary>
+    /// Whether an update can change what the controllers do (the store's watch predicate): for pods a change of labels,
+    /// owners, deletion, phase or readiness (not a resize or a usage report); for workloads and budgets any change but
+    /// status, which the controllers write themselves; for kinds they do not watch, any change.
+    /// </summary>
+    public static bool Reacts(ResourceType type, JsonObject before, JsonObject after)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        if (type.StorageKey == ResourceCatalog.Pods.StorageKey)
+        {
+            return !JsonNode.DeepEquals(before["metadata"]?["labels"], after["metadata"]?["labels"])
+                || !JsonNode.DeepEquals(before["metadata"]?["ownerReferences"], after["metadata"]?["ownerReferences"])
+                || !JsonNode.DeepEquals(before["metadata"]?["deletionTimestamp"], after["metadata"]?["deletionTimestamp"])
+                || before["status"]?["phase"]?.ToString() != after["status"]?["phase"]?.ToString()
+                || PodTemplates.IsReady(before) != PodTemplates.IsReady(after);
+        }
+
+        return !Watched.Any(w => w.StorageKey == type.StorageKey) || !JsonNode.DeepEquals(WithoutStatus(before), WithoutStatus(after));
+    }
+
+    private static JsonObject WithoutStatus(JsonObject obj)
+    {
+        var copy = new JsonObject();
+        foreach (var (key, value) in obj)
+        {
+            if (key != "status")
+                copy[key] = key == "metadata" && value is JsonObject metadata ? WithoutVersion(metadata) : value?.DeepClone();
+        }
+
+        return copy;
+    }
+
+    private static JsonObject WithoutVersion(JsonObject metadata)
+    {
+        var copy = (JsonObject)metadata.DeepClone();
+        copy.Remove("resourceVersion");
+        copy.Remove("managedFields");
+        return copy;
+    }
+
+    /// <summary>
     /// Brings pods and status in line with the workloads. Called after every change; only the namespaces where pods,
     /// workloads or budgets changed since the last call are looked at (controllers own only pods of their namespace), so
     /// a change costs what its namespace holds, not what the cluster holds.
