@@ -66,17 +66,16 @@ public static class PassBenchCommand
         var trainingSeconds = step.Elapsed.TotalSeconds;
 
         Say(string.Create(CultureInfo.InvariantCulture, $"measuring one forecast + apply pass ({models} models trained in {trainingSeconds:0.0} s)"));
-        var pass = await MeasurePassAsync(world, cancellationToken);
-        Say(string.Create(CultureInfo.InvariantCulture, $"pass done in {pass.PassSeconds:0.000} s"));
-
-        return pass.Report with
-        {
-            Fleet = new FleetFigures(fleet.Targets, fleet.HorizontalCount, fleet.Namespaces, fleet.Replicas, options.Days),
-            Setup = new SetupFigures(fleetSeconds, usageSeconds, blocks, trainingSeconds, models),
-        };
+        var report = await MeasurePassAsync(
+            world,
+            new FleetFigures(fleet.Targets, fleet.HorizontalCount, fleet.Namespaces, fleet.Replicas, options.Days),
+            new SetupFigures(fleetSeconds, usageSeconds, blocks, trainingSeconds, models),
+            cancellationToken);
+        Say(string.Create(CultureInfo.InvariantCulture, $"pass done in {report.PassSeconds:0.000} s"));
+        return report;
     }
 
-    private static async Task<(PassReport Report, double PassSeconds)> MeasurePassAsync(PassWorld world, CancellationToken cancellationToken)
+    private static async Task<PassReport> MeasurePassAsync(PassWorld world, FleetFigures fleet, SetupFigures setup, CancellationToken cancellationToken)
     {
         var forecastStage = world.Forecast;
         var applyStage = world.Apply;
@@ -106,10 +105,10 @@ public static class PassBenchCommand
 
         using var process = Process.GetCurrentProcess();
         var targetCount = forecast.Targets.Count;
-        var report = new PassReport
+        return new PassReport
         {
-            Fleet = new FleetFigures(0, 0, 0, 0, 0),
-            Setup = new SetupFigures(0, 0, 0, 0, 0),
+            Fleet = fleet,
+            Setup = setup,
             ForecastSeconds = Seconds(between - start),
             ApplySeconds = Seconds(end - between),
             PassSeconds = Seconds(end - start),
@@ -141,7 +140,6 @@ public static class PassBenchCommand
                 world.AzuritePeakResidentBytes()),
             Machine = new MachineFigures(Environment.ProcessorCount, RuntimeInformation.OSDescription, Environment.Version.ToString(), BuildConfiguration),
         };
-        return (report, report.PassSeconds);
     }
 
 #if DEBUG
