@@ -9,6 +9,7 @@ const string usage = """
       serve      run the app locally: Azurite, the sandbox cluster (or a kubeconfig) and every function
       backtest   replay usage traces through the forecaster and the baselines
       bench      time training and forecasting per target on 14 days of 5-minute data
+      bench pass time one forecast + apply pass over a fleet (Azurite + sandbox) against its I/O time
     run 'thoras <command> --help' for a command's options.
     """;
 
@@ -25,6 +26,8 @@ try
     {
         "backtest" when rest.Contains("--help") => Help(BacktestCommand.Usage),
         "backtest" => BacktestCommand.Run(rest, Console.Out, Console.Error),
+        "bench" when rest.FirstOrDefault() == "pass" && rest.Contains("--help") => Help(PassBenchCommand.Usage),
+        "bench" when rest.FirstOrDefault() == "pass" => await PassBenchCommand.RunAsync(rest[1..], Console.Out, Console.Error, CancellationToken.None),
         "bench" when rest.Contains("--help") => Help(BenchCommand.Usage),
         "bench" => BenchCommand.Run(rest, Console.Out),
         "serve" when rest.Contains("--help") => Help(ServeOptions.Usage),

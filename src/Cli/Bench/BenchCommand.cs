@@ -14,6 +14,9 @@ public static class BenchCommand
     public const string Usage = """
         thoras bench [--runs N]
           --runs N   timed repetitions after one warm-up (default 20)
+        thoras bench pass [options]
+          one forecast + apply pass over a fleet on Azurite and the sandbox, against its I/O time;
+          see 'thoras bench pass --help' and docs/benchmarks.md
         """;
 
     /// <summary>Runs the benchmark; returns the exit code.</summary>
@@ -29,6 +32,8 @@ public static class BenchCommand
         var withFeatures = new List<double>();
         var train = new List<double>();
         var forecast = new List<double>();
+        var loaded = new List<double>();
+        var loadOnly = new List<double>();
         for (var run = 0; run <= runs; run++)
         {
             var forecaster = new UsageForecaster(settings);
@@ -46,11 +51,23 @@ public static class BenchCommand
             watch.Restart();
             forecaster.Suggest();
             var forecasted = watch.Elapsed.TotalMilliseconds;
+
+            // The steady state of the forecast stage: the saved state loaded over the stored history, then one forecast.
+            using var state = new MemoryStream();
+            forecaster.SaveState(state);
+            state.Position = 0;
+            watch.Restart();
+            var restored = UsageForecaster.LoadState(state, settings, blocks);
+            var restoredIn = watch.Elapsed.TotalMilliseconds;
+            restored.Suggest();
+            var restoredAndForecast = watch.Elapsed.TotalMilliseconds;
             if (run > 0)
             {
                 withFeatures.Add(firstTraining);
                 train.Add(trained);
                 forecast.Add(forecasted);
+                loadOnly.Add(restoredIn);
+                loaded.Add(restoredAndForecast);
             }
         }
 
@@ -59,6 +76,8 @@ public static class BenchCommand
         stdout.WriteLine(string.Format(c, "training, features cached   median {0,8:0.0} ms  max {1,8:0.0} ms", Median(train), train.Max()));
         stdout.WriteLine(string.Format(c, "training from a cold history median {0,8:0.0} ms  max {1,8:0.0} ms", Median(withFeatures), withFeatures.Max()));
         stdout.WriteLine(string.Format(c, "forecast                    median {0,8:0.000} ms  max {1,8:0.000} ms", Median(forecast), forecast.Max()));
+        stdout.WriteLine(string.Format(c, "load saved state            median {0,8:0.000} ms  max {1,8:0.000} ms", Median(loadOnly), loadOnly.Max()));
+        stdout.WriteLine(string.Format(c, "load saved state + forecast median {0,8:0.000} ms  max {1,8:0.000} ms", Median(loaded), loaded.Max()));
         return 0;
     }
 

@@ -9,21 +9,33 @@ internal sealed record WatchEvent(string Type, JsonObject Object);
 
 /// <summary>
 /// The sandbox's etcd: every object as JSON, with the API server's storage rules (resourceVersion, generation,
-/// optimistic concurrency, finalizers, status subresource isolation). All reads return copies.
+/// optimistic concurrency, finalizers, status subresource isolation). All reads return copies, except
+/// <see cref="Select{T}"/>'s read-only projections. Objects are kept sorted by namespace and name, so a namespaced
+/// read touches only its namespace; each change is noted per kind and namespace (<see cref="ChangedNamespaces"/>).
 /// </summary>
 internal sealed class ObjectStore
 {
     private readonly object gate = new();
-    private readonly Dictionary<string, SortedDictionary<string, JsonObject>> objects = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SortedList<string, JsonObject>> objects = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string StorageKey, string Namespace), long> changedAt = [];
+    private readonly Dictionary<string, long> kindChangedAt = new(StringComparer.Ordinal);
     private readonly List<(string StorageKey, string? Namespace, Channel<WatchEvent> Channel)> watchers = [];
     private readonly ResourceCatalog catalog;
     private readonly TimeProvider time;
+    private readonly Func<ResourceType, JsonObject, JsonObject, bool> noteworthy;
     private long resourceVersion = 1000;
 
-    public ObjectStore(ResourceCatalog catalog, TimeProvider time)
+    /// <param name="catalog">The resource types served.</param>
+    /// <param name="time">Where timestamps come from.</param>
+    /// <param name="noteworthy">
+    /// Whether an update (type, before, after) is one that <see cref="ChangedNamespaces"/> and <see cref="VersionOf"/>
+    /// report, like a controller's watch predicate; creations and deletions always are. Default: every update.
+    /// </param>
+    public ObjectStore(ResourceCatalog catalog, TimeProvider time, Func<ResourceType, JsonObject, JsonObject, bool>? noteworthy = null)
     {
         this.catalog = catalog;
         this.time = time;
+        this.noteworthy = noteworthy ?? ((_, _, _) => true);
     }
 
     public ResourceCatalog Catalog => catalog;
@@ -52,12 +64,53 @@ internal sealed class ObjectStore
     {
         lock (gate)
         {
-            var items = Bucket(type).Values
-                .Where(o => ns is null || !type.Namespaced || o["metadata"]?["namespace"]?.ToString() == ns)
+            var items = InScope(type, ns)
                 .Where(o => filter is null || filter(o))
                 .Select(o => (JsonObject)o.DeepClone())
                 .ToList();
             return (items, resourceVersion.ToString(CultureInfo.InvariantCulture));
+        }
+    }
+
+    /// <summary>
+    /// What <paramref name="read"/> makes of each stored object of the type (in <paramref name="ns"/> when given), skipping
+    /// nulls: a read without copies, under the store's lock. <paramref name="read"/> must neither change the object nor
+    /// keep it; it may copy it.
+    /// </summary>
+    public List<T> Select<T>(ResourceType type, string? ns, Func<JsonObject, T?> read)
+        where T : class
+    {
+        lock (gate)
+        {
+            var results = new List<T>();
+            foreach (var item in InScope(type, ns))
+            {
+                if (read(item) is { } result)
+                    results.Add(result);
+            }
+
+            return results;
+        }
+    }
+
+    /// <summary>The store version of the last noteworthy change to an object of <paramref name="type"/> (0 before any).</summary>
+    public long VersionOf(ResourceType type)
+    {
+        lock (gate)
+            return kindChangedAt.GetValueOrDefault(type.StorageKey);
+    }
+
+    /// <summary>
+    /// The namespaces in which objects of <paramref name="types"/> changed (created, deleted, or updated in a noteworthy way) after store version
+    /// <paramref name="since"/>, and the store version they are current to.
+    /// </summary>
+    public (HashSet<string> Namespaces, long Version) ChangedNamespaces(IReadOnlyCollection<ResourceType> types, long since)
+    {
+        lock (gate)
+        {
+            var keys = types.Select(t => t.StorageKey).ToHashSet(StringComparer.Ordinal);
+            var namespaces = changedAt.Where(c => c.Value > since && keys.Contains(c.Key.StorageKey)).Select(c => c.Key.Namespace).ToHashSet(StringComparer.Ordinal);
+            return (namespaces, resourceVersion);
         }
     }
 
@@ -115,6 +168,7 @@ internal sealed class ObjectStore
 
             metadata["resourceVersion"] = NextVersion();
             Bucket(type)[Key(type, ns, name)] = created;
+            Changed(type, created);
             Publish("ADDED", type, created);
             return (JsonObject)created.DeepClone();
         }
@@ -184,6 +238,8 @@ internal sealed class ObjectStore
             }
 
             Bucket(type)[key] = next;
+            if (noteworthy(type, current, next))
+                Changed(type, next);
             Publish("MODIFIED", type, next);
             return (JsonObject)next.DeepClone();
         }
@@ -209,6 +265,7 @@ internal sealed class ObjectStore
                 marked["metadata"]!["deletionGracePeriodSeconds"] = 0;
                 marked["metadata"]!["resourceVersion"] = NextVersion();
                 Bucket(type)[key] = marked;
+                Changed(type, marked);
                 Publish("MODIFIED", type, marked);
                 return ((JsonObject)marked.DeepClone(), false);
             }
@@ -238,6 +295,7 @@ internal sealed class ObjectStore
     {
         Bucket(type).Remove(key);
         last["metadata"]!["resourceVersion"] = NextVersion();
+        Changed(type, last);
         Publish("DELETED", type, last);
         if (type.StorageKey == ResourceCatalog.Namespaces.StorageKey)
         {
@@ -275,11 +333,51 @@ internal sealed class ObjectStore
 
     private string NextVersion() => (++resourceVersion).ToString(CultureInfo.InvariantCulture);
 
-    private SortedDictionary<string, JsonObject> Bucket(ResourceType type)
+    private void Changed(ResourceType type, JsonObject obj)
+    {
+        changedAt[(type.StorageKey, obj["metadata"]?["namespace"]?.ToString() ?? "")] = resourceVersion;
+        kindChangedAt[type.StorageKey] = resourceVersion;
+    }
+
+    /// <summary>The stored objects of a type, only those of <paramref name="ns"/> when it is given and the type is namespaced.</summary>
+    private IEnumerable<JsonObject> InScope(ResourceType type, string? ns)
+    {
+        var bucket = Bucket(type);
+        if (ns is null || !type.Namespaced)
+        {
+            foreach (var item in bucket.Values)
+                yield return item;
+            yield break;
+        }
+
+        // Keys are "namespace/name" in ordinal order, so one namespace is one run starting at its prefix.
+        var prefix = ns + "/";
+        var keys = bucket.Keys;
+        var values = bucket.Values;
+        for (var i = LowerBound(keys, prefix); i < keys.Count && keys[i].StartsWith(prefix, StringComparison.Ordinal); i++)
+            yield return values[i];
+    }
+
+    private static int LowerBound(IList<string> keys, string value)
+    {
+        var (low, high) = (0, keys.Count);
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            if (string.CompareOrdinal(keys[middle], value) < 0)
+                low = middle + 1;
+            else
+                high = middle;
+        }
+
+        return low;
+    }
+
+    private SortedList<string, JsonObject> Bucket(ResourceType type)
     {
         if (!objects.TryGetValue(type.StorageKey, out var bucket))
         {
-            bucket = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
+            bucket = new SortedList<string, JsonObject>(StringComparer.Ordinal);
             objects[type.StorageKey] = bucket;
         }
 

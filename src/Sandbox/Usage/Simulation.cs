@@ -18,6 +18,15 @@ internal sealed class Simulation
     private readonly DateTimeOffset start;
     private readonly Dictionary<string, TimeSpan> checkedUntil = new(StringComparer.Ordinal);
 
+    /// <summary>Per container (<c>pod uid/name</c>): the simulated time of its next usage sample, when it is checked again.</summary>
+    private readonly Dictionary<string, TimeSpan> nextSample = new(StringComparer.Ordinal);
+
+    /// <summary>The version of the pods at the last check: a change may be a new pod, which is checked at once.</summary>
+    private long seenVersion = -1;
+
+    /// <summary>The earliest next sample of any container checked.</summary>
+    private TimeSpan nextDue;
+
     public Simulation(ObjectStore store, SandboxOptions options)
     {
         this.store = store;
@@ -32,42 +41,92 @@ internal sealed class Simulation
     /// <summary>Simulated time since the sandbox started: real elapsed time times the speed-up.</summary>
     public TimeSpan Elapsed => TimeSpan.FromTicks((long)((options.TimeProvider.GetUtcNow() - start).Ticks * options.SpeedUp));
 
-    /// <summary>Checks every sample since the last call for memory above a limit, and OOM-kills those containers.</summary>
+    /// <summary>
+    /// Checks every sample since the last call for memory above a limit, and OOM-kills those containers. Called on every
+    /// request, so it costs nothing while no pod changed and no container reached its next sample; otherwise only the
+    /// pods with a container seen for the first time or due for a sample are copied and checked.
+    /// </summary>
     public void Advance()
     {
         lock (gate)
         {
             var now = Elapsed;
-            foreach (var pod in store.List(ResourceCatalog.Pods, null).Items.Where(p => p["status"]?["phase"]?.ToString() == "Running"))
+            var podsVersion = store.VersionOf(ResourceCatalog.Pods);
+            if (podsVersion == seenVersion && now < nextDue)
+                return;
+            seenVersion = podsVersion;
+
+            var live = new HashSet<string>(StringComparer.Ordinal);
+            var due = TimeSpan.MaxValue;
+            var toCheck = store.Select(ResourceCatalog.Pods, null, pod =>
             {
+                if (pod["status"]?["phase"]?.ToString() != "Running")
+                    return null;
                 var uid = pod["metadata"]!["uid"]!.ToString();
+                var needed = false;
                 foreach (var status in (pod["status"]?["containerStatuses"] as JsonArray ?? []).OfType<JsonObject>())
                 {
-                    var container = status["name"]!.ToString();
-                    if (!Quantity.TryParse(status["resources"]?["limits"]?["memory"]?.ToString(), out var limit))
-                        continue;
-                    var key = $"{uid}/{container}";
-                    var seen = checkedUntil.TryGetValue(key, out var from);
-                    checkedUntil[key] = now;
-                    var source = Source(pod, "memory");
-                    var step = source.SampleInterval.TotalSeconds;
-                    var (_, baseMemory) = Base(pod, container);
+                    var key = $"{uid}/{status["name"]}";
+                    live.Add(key);
+                    if (nextSample.TryGetValue(key, out var at) && now < at)
+                        due = at < due ? at : due;
+                    else
+                        needed = true;
+                }
 
-                    // Each sample is checked once: the current one on first sight, then those that passed since the last call.
-                    var last = (long)Math.Floor(now.TotalSeconds / step);
-                    var first = seen ? (long)Math.Floor(from.TotalSeconds / step) + 1 : last;
-                    for (var sample = Math.Max(first, last - 10_000); sample <= last; sample++)
-                    {
-                        if ((decimal)source.FractionAt(TimeSpan.FromSeconds(sample * step)) * baseMemory > limit)
-                        {
-                            OomKill(pod, container);
-                            break;
-                        }
-                    }
+                return needed ? (JsonObject)pod.DeepClone() : null;
+            });
+
+            foreach (var pod in toCheck)
+                due = Min(due, Check(pod, now));
+
+            // Forget containers that are gone, so their sample times never wake the check again.
+            foreach (var key in nextSample.Keys.Where(k => !live.Contains(k)).ToList())
+            {
+                nextSample.Remove(key);
+                checkedUntil.Remove(key);
+            }
+
+            nextDue = due;
+        }
+    }
+
+    /// <summary>Checks one pod's containers up to <paramref name="now"/>; returns the earliest time one has its next sample.</summary>
+    private TimeSpan Check(JsonObject pod, TimeSpan now)
+    {
+        var uid = pod["metadata"]!["uid"]!.ToString();
+        var due = TimeSpan.MaxValue;
+        foreach (var status in (pod["status"]?["containerStatuses"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            var container = status["name"]!.ToString();
+            var key = $"{uid}/{container}";
+            var source = Source(pod, "memory");
+            var step = source.SampleInterval.TotalSeconds;
+            var last = (long)Math.Floor(now.TotalSeconds / step);
+            nextSample[key] = TimeSpan.FromSeconds((last + 1) * step);
+            due = Min(due, nextSample[key]);
+            if (!Quantity.TryParse(status["resources"]?["limits"]?["memory"]?.ToString(), out var limit))
+                continue;
+            var seen = checkedUntil.TryGetValue(key, out var from);
+            checkedUntil[key] = now;
+            var (_, baseMemory) = Base(pod, container);
+
+            // Each sample is checked once: the current one on first sight, then those that passed since the last call.
+            var first = seen ? (long)Math.Floor(from.TotalSeconds / step) + 1 : last;
+            for (var sample = Math.Max(first, last - 10_000); sample <= last; sample++)
+            {
+                if ((decimal)source.FractionAt(TimeSpan.FromSeconds(sample * step)) * baseMemory > limit)
+                {
+                    OomKill(pod, container);
+                    break;
                 }
             }
         }
+
+        return due;
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>A container's usage at a simulated moment: its source's fraction of its allocated requests.</summary>
     public (decimal Cpu, decimal Memory) Usage(JsonObject pod, string container, TimeSpan at)

@@ -11,13 +11,25 @@ namespace Thoras.Sandbox.Workloads;
 /// </summary>
 internal sealed class WorkloadController : IDisposable
 {
+    /// <summary>The kinds whose changes can call for new pods or new workload and budget status.</summary>
+    private static readonly ResourceType[] Watched = [ResourceCatalog.Pods, ResourceCatalog.Deployments, ResourceCatalog.StatefulSets, ResourceCatalog.Pdbs];
+
     private readonly ObjectStore store;
     private readonly PodAdmission admission;
+
+    /// <summary>
+    /// Namespaces to reconcile again on the next call: left short of pods (a webhook denied one; a ReplicaSet retries too),
+    /// or not finished (the call was cancelled).
+    /// </summary>
+    private readonly HashSet<string> again = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim reconciling = new(1, 1);
     private readonly decimal nodeCpu;
     private readonly decimal nodeMemory;
     private int podCounter;
     private volatile bool admissionInFlight;
+
+    /// <summary>The store version up to which every change is reconciled.</summary>
+    private long reconciledTo;
 
     public WorkloadController(ObjectStore store, PodAdmission admission, SandboxOptions options)
     {
@@ -29,7 +41,53 @@ internal sealed class WorkloadController : IDisposable
 
     public void Dispose() => reconciling.Dispose();
 
-    /// <summary>Brings pods and status in line with the workloads. Called after every change.</summary>
+    /// <summary>
+    /// Whether an update can change what the controllers do (the store's watch predicate): for pods a change of labels,
+    /// owners, deletion, phase or readiness (not a resize or a usage report); for workloads and budgets any change but
+    /// status, which the controllers write themselves; for kinds they do not watch, any change.
+    /// </summary>
+    public static bool Reacts(ResourceType type, JsonObject before, JsonObject after)
+    {
+        ArgumentNullException.ThrowIfNull(type);
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(after);
+        if (type.StorageKey == ResourceCatalog.Pods.StorageKey)
+        {
+            return !JsonNode.DeepEquals(before["metadata"]?["labels"], after["metadata"]?["labels"])
+                || !JsonNode.DeepEquals(before["metadata"]?["ownerReferences"], after["metadata"]?["ownerReferences"])
+                || !JsonNode.DeepEquals(before["metadata"]?["deletionTimestamp"], after["metadata"]?["deletionTimestamp"])
+                || before["status"]?["phase"]?.ToString() != after["status"]?["phase"]?.ToString()
+                || PodTemplates.IsReady(before) != PodTemplates.IsReady(after);
+        }
+
+        return !Watched.Any(w => w.StorageKey == type.StorageKey) || !JsonNode.DeepEquals(WithoutStatus(before), WithoutStatus(after));
+    }
+
+    private static JsonObject WithoutStatus(JsonObject obj)
+    {
+        var copy = new JsonObject();
+        foreach (var (key, value) in obj)
+        {
+            if (key != "status")
+                copy[key] = key == "metadata" && value is JsonObject metadata ? WithoutVersion(metadata) : value?.DeepClone();
+        }
+
+        return copy;
+    }
+
+    private static JsonObject WithoutVersion(JsonObject metadata)
+    {
+        var copy = (JsonObject)metadata.DeepClone();
+        copy.Remove("resourceVersion");
+        copy.Remove("managedFields");
+        return copy;
+    }
+
+    /// <summary>
+    /// Brings pods and status in line with the workloads. Called after every change; only the namespaces where pods,
+    /// workloads or budgets changed since the last call are looked at (controllers own only pods of their namespace), so
+    /// a change costs what its namespace holds, not what the cluster holds.
+    /// </summary>
     public async Task ReconcileAsync(CancellationToken cancellation)
     {
         // A webhook that calls back into the sandbox while we wait for it must not wait for us in turn.
@@ -38,44 +96,24 @@ internal sealed class WorkloadController : IDisposable
         await reconciling.WaitAsync(cancellation);
         try
         {
-            for (var pass = 0; pass < 20; pass++)
+            var (namespaces, version) = store.ChangedNamespaces(Watched, reconciledTo);
+            namespaces.UnionWith(again);
+            again.Clear();
+            // Taken before reconciling: what changes meanwhile (our own writes included) is looked at next time.
+            reconciledTo = version;
+            var remaining = new SortedSet<string>(namespaces, StringComparer.Ordinal);
+            try
             {
-                var toCreate = Plan();
-                if (toCreate.Count == 0)
-                    break;
-                foreach (var pod in toCreate)
+                while (remaining.Count > 0)
                 {
-                    admissionInFlight = true;
-                    JsonObject admitted;
-                    try
-                    {
-                        admitted = await admission.ReviewAsync(pod, pod["metadata"]!["namespace"]!.ToString(), cancellation);
-                    }
-                    catch (ApiError)
-                    {
-                        // A webhook that denies the pod leaves the workload short, as a ReplicaSet would stay.
-                        continue;
-                    }
-                    finally
-                    {
-                        admissionInFlight = false;
-                    }
-
-                    try
-                    {
-                        store.Create(ResourceCatalog.Pods, null, admitted);
-                    }
-                    catch (ApiError error) when (error.Reason == "AlreadyExists" || error.Code == 404)
-                    {
-                        // The workload or its namespace changed while the webhook ran; the next pass decides again.
-                    }
+                    await ReconcileNamespaceAsync(remaining.Min!, cancellation);
+                    remaining.Remove(remaining.Min!);
                 }
             }
-
-            StartPods();
-            UpdateWorkloadStatus(ResourceCatalog.Deployments);
-            UpdateWorkloadStatus(ResourceCatalog.StatefulSets);
-            UpdateDisruptionBudgets();
+            finally
+            {
+                again.UnionWith(remaining);
+            }
         }
         finally
         {
@@ -83,15 +121,59 @@ internal sealed class WorkloadController : IDisposable
         }
     }
 
-    /// <summary>Deletes pods that should go and returns the pods that should be created.</summary>
-    private List<JsonObject> Plan()
+    private async Task ReconcileNamespaceAsync(string ns, CancellationToken cancellation)
     {
-        var pods = store.List(ResourceCatalog.Pods, null).Items;
+        for (var pass = 0; pass < 20; pass++)
+        {
+            var toCreate = Plan(ns);
+            if (toCreate.Count == 0)
+                break;
+            foreach (var pod in toCreate)
+            {
+                admissionInFlight = true;
+                JsonObject admitted;
+                try
+                {
+                    admitted = await admission.ReviewAsync(pod, ns, cancellation);
+                }
+                catch (ApiError)
+                {
+                    // A webhook that denies the pod leaves the workload short, as a ReplicaSet would stay.
+                    again.Add(ns);
+                    continue;
+                }
+                finally
+                {
+                    admissionInFlight = false;
+                }
+
+                try
+                {
+                    store.Create(ResourceCatalog.Pods, null, admitted);
+                }
+                catch (ApiError error) when (error.Reason == "AlreadyExists" || error.Code == 404)
+                {
+                    // The workload or its namespace changed while the webhook ran; the next pass decides again.
+                }
+            }
+        }
+
+        StartPods(ns);
+        UpdateWorkloadStatus(ResourceCatalog.Deployments, ns);
+        UpdateWorkloadStatus(ResourceCatalog.StatefulSets, ns);
+        UpdateDisruptionBudgets(ns);
+    }
+
+    /// <summary>Deletes pods of the namespace that should go and returns the pods that should be created.</summary>
+    private List<JsonObject> Plan(string ns)
+    {
+        var pods = store.List(ResourceCatalog.Pods, ns).Items;
+        var byOwner = OwnedPods(pods);
         var toCreate = new List<JsonObject>();
         var owners = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (type, kind) in new[] { (ResourceCatalog.Deployments, "Deployment"), (ResourceCatalog.StatefulSets, "StatefulSet") })
         {
-            foreach (var workload in store.List(type, null).Items)
+            foreach (var workload in store.List(type, ns).Items)
             {
                 var uid = workload["metadata"]!["uid"]!.ToString();
                 owners.Add(uid);
@@ -100,7 +182,7 @@ internal sealed class WorkloadController : IDisposable
                 var name = workload["metadata"]!["name"]!.ToString();
                 var desired = JsonNumbers.Int(workload["spec"]?["replicas"]) ?? 1;
                 var hash = PodTemplates.Hash(workload["spec"]?["template"]);
-                var owned = pods.Where(p => OwnerUid(p) == uid && p["metadata"]?["deletionTimestamp"] is null).ToList();
+                var owned = byOwner.GetValueOrDefault(uid, []);
                 var current = new List<JsonObject>();
                 foreach (var pod in owned)
                 {
@@ -128,22 +210,38 @@ internal sealed class WorkloadController : IDisposable
                     for (var i = 0; i < desired; i++)
                     {
                         var podName = $"{name}-{i}";
-                        if (!names.Contains(podName) && store.TryGet(ResourceCatalog.Pods, workload["metadata"]!["namespace"]!.ToString(), podName) is null)
+                        if (!names.Contains(podName) && store.TryGet(ResourceCatalog.Pods, ns, podName) is null)
                             toCreate.Add(PodTemplates.NewPod(workload, kind, hash, podName));
                     }
                 }
             }
         }
 
-        // Garbage collection: pods whose controlling workload is gone go with it.
+        // Garbage collection: pods whose controlling workload is gone go with it (owners live in their pods' namespace).
         foreach (var orphan in pods.Where(p => OwnerUid(p) is { } owner && OwnerKind(p) is "Deployment" or "StatefulSet" && !owners.Contains(owner)))
             DeletePod(orphan);
         return toCreate;
     }
 
-    private void StartPods()
+    /// <summary>The pods not being deleted, by the UID of their controlling owner.</summary>
+    private static Dictionary<string, List<JsonObject>> OwnedPods(IEnumerable<JsonObject> pods)
     {
-        foreach (var pod in store.List(ResourceCatalog.Pods, null).Items.Where(p => p["status"]?["phase"] is null))
+        var byOwner = new Dictionary<string, List<JsonObject>>(StringComparer.Ordinal);
+        foreach (var pod in pods.Where(p => p["metadata"]?["deletionTimestamp"] is null))
+        {
+            if (OwnerUid(pod) is not { } owner)
+                continue;
+            if (!byOwner.TryGetValue(owner, out var list))
+                byOwner[owner] = list = [];
+            list.Add(pod);
+        }
+
+        return byOwner;
+    }
+
+    private void StartPods(string ns)
+    {
+        foreach (var pod in store.Select(ResourceCatalog.Pods, ns, p => p["status"]?["phase"] is null ? (JsonObject)p.DeepClone() : null))
         {
             var ordinal = Interlocked.Increment(ref podCounter);
             TryUpdate(ResourceCatalog.Pods, pod, current =>
@@ -155,15 +253,18 @@ internal sealed class WorkloadController : IDisposable
         }
     }
 
-    private void UpdateWorkloadStatus(ResourceType type)
+    private void UpdateWorkloadStatus(ResourceType type, string ns)
     {
-        var pods = store.List(ResourceCatalog.Pods, null).Items;
-        foreach (var workload in store.List(type, null).Items)
+        var workloads = store.List(type, ns).Items;
+        if (workloads.Count == 0)
+            return;
+        var byOwner = OwnedPods(store.List(ResourceCatalog.Pods, ns).Items);
+        foreach (var workload in workloads)
         {
             var uid = workload["metadata"]!["uid"]!.ToString();
             var name = workload["metadata"]!["name"]!.ToString();
             var hash = PodTemplates.Hash(workload["spec"]?["template"]);
-            var owned = pods.Where(p => OwnerUid(p) == uid && p["metadata"]?["deletionTimestamp"] is null).ToList();
+            var owned = byOwner.GetValueOrDefault(uid, []);
             var ready = owned.Count(PodTemplates.IsReady);
             var updated = owned.Count(p =>
                 p["metadata"]?["labels"]?["pod-template-hash"]?.ToString() == hash
@@ -200,6 +301,9 @@ internal sealed class WorkloadController : IDisposable
                 });
             }
 
+            // Most reconciles change no workload's status; comparing here spares the store its copies.
+            if (JsonNode.DeepEquals(workload["status"], status))
+                continue;
             TryUpdate(type, workload, current =>
             {
                 current["status"] = status.DeepClone();
@@ -208,9 +312,9 @@ internal sealed class WorkloadController : IDisposable
         }
     }
 
-    private void UpdateDisruptionBudgets()
+    private void UpdateDisruptionBudgets(string ns)
     {
-        foreach (var pdb in store.List(ResourceCatalog.Pdbs, null).Items)
+        foreach (var pdb in store.List(ResourceCatalog.Pdbs, ns).Items)
         {
             var budget = DisruptionBudget.Evaluate(store, pdb);
             TryUpdate(ResourceCatalog.Pdbs, pdb, current =>
@@ -244,9 +348,9 @@ internal sealed class WorkloadController : IDisposable
             var proposed = change((JsonObject)current.DeepClone());
             PodResize.Validate(current, proposed, name);
             var (cpu, memory) = PodTemplates.Requests(proposed);
-            var others = store.List(ResourceCatalog.Pods, null).Items
-                .Where(p => p["metadata"]?["uid"]?.ToString() != current["metadata"]?["uid"]?.ToString() && p["metadata"]?["deletionTimestamp"] is null)
-                .Select(AllocatedRequests)
+            var uid = current["metadata"]?["uid"]?.ToString();
+            var others = store.Select(ResourceCatalog.Pods, null, p =>
+                    p["metadata"]?["uid"]?.ToString() != uid && p["metadata"]?["deletionTimestamp"] is null ? AllocatedRequests(p) : null)
                 .Aggregate((Cpu: 0m, Memory: 0m), (sum, r) => (sum.Cpu + r.Cpu, sum.Memory + r.Memory));
             var verdict = PodResize.Decide(cpu, memory, nodeCpu, nodeMemory, others.Cpu, others.Memory);
             PodResize.ApplyStatus(proposed, verdict, store.Now());
@@ -284,7 +388,7 @@ internal sealed class WorkloadController : IDisposable
         };
     }
 
-    private static (decimal Cpu, decimal Memory) AllocatedRequests(JsonObject pod)
+    private static Allocation AllocatedRequests(JsonObject pod)
     {
         decimal cpu = 0, memory = 0;
         foreach (var status in (pod["status"]?["containerStatuses"] as JsonArray ?? []).OfType<JsonObject>())
@@ -293,7 +397,7 @@ internal sealed class WorkloadController : IDisposable
             memory += Quantity.TryParse(status["allocatedResources"]?["memory"]?.ToString(), out var m) ? m : 0;
         }
 
-        return (cpu, memory);
+        return new Allocation(cpu, memory);
     }
 
     private void DeletePod(JsonObject pod)
@@ -330,6 +434,8 @@ internal sealed class WorkloadController : IDisposable
 
     private static string? OwnerKind(JsonObject pod) =>
         (pod["metadata"]?["ownerReferences"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(o => o["controller"]?.ToString() == "true")?["kind"]?.ToString();
+
+    private sealed record Allocation(decimal Cpu, decimal Memory);
 
     private static int Ordinal(string workload, JsonObject pod) =>
         int.TryParse(pod["metadata"]!["name"]!.ToString().AsSpan(workload.Length + 1), NumberStyles.Integer, CultureInfo.InvariantCulture, out var ordinal) ? ordinal : int.MaxValue;

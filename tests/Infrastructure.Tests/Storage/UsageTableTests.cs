@@ -1,3 +1,4 @@
+using Azure.Data.Tables;
 using Thoras.Domain.Forecasting;
 using Thoras.Infrastructure.Storage;
 using Thoras.TestSupport.Storage;
@@ -9,7 +10,13 @@ public sealed class UsageTableTests(AzuriteFixture azurite) : IClassFixture<Azur
 {
     private static readonly DateTimeOffset Start = new(2026, 3, 15, 0, 0, 0, TimeSpan.Zero);
 
-    private UsageTable NewTable() => new(azurite.Tables, azurite.NewNames());
+    private StorageNames names = null!;
+
+    private UsageTable NewTable()
+    {
+        names = azurite.NewNames();
+        return new UsageTable(azurite.Tables, names);
+    }
 
     private static List<UsageBlock> Blocks(int count, double value = 1) =>
         Enumerable.Range(0, count).Select(i => new UsageBlock(Start.AddMinutes(5 * i), value + i, value, 5)).ToList();
@@ -24,6 +31,63 @@ public sealed class UsageTableTests(AzuriteFixture azurite) : IClassFixture<Azur
         var listed = await table.ListAsync("uid-1", "pod:cpu", Start, CancellationToken.None);
 
         Assert.Equal(blocks, listed);
+    }
+
+    [Fact]
+    public async Task ListAsync_SeveralDays_AllBlocksInOrderFromSince()
+    {
+        var table = NewTable();
+        var blocks = Blocks(3 * 288 + 7);
+
+        await table.AppendAsync("uid-1", "pod:cpu", blocks, CancellationToken.None);
+        var listed = await table.ListAsync("uid-1", "pod:cpu", Start.AddHours(30), CancellationToken.None);
+
+        Assert.Equal(blocks.Where(b => b.Start >= Start.AddHours(30)), listed);
+    }
+
+    [Fact]
+    public async Task ListAsync_DaysAsFewEntities_OnePerSeriesAndDay()
+    {
+        var table = NewTable();
+
+        await table.AppendAsync("uid-1", "pod:cpu", Blocks(2 * 288), CancellationToken.None);
+
+        var rows = await azurite.Tables.GetTableClient(names.Table("Usage")).QueryAsync<TableEntity>(e => e.PartitionKey == "uid-1").ToListAsync();
+        Assert.Equal(2, rows.Count);
+    }
+
+    [Fact]
+    public async Task AppendAsync_ConcurrentWritersOfOneDay_NoBlockLost()
+    {
+        var table = NewTable();
+        await table.AppendAsync("uid-1", "pod:cpu", Blocks(1), CancellationToken.None);
+
+        await Task.WhenAll(Enumerable.Range(1, 6).Select(i =>
+            table.AppendAsync("uid-1", "pod:cpu", [new UsageBlock(Start.AddMinutes(5 * i), i, i, 1)], CancellationToken.None)));
+
+        Assert.Equal(7, (await table.ListAsync("uid-1", "pod:cpu", Start, CancellationToken.None)).Count);
+    }
+
+    [Fact]
+    public async Task ListAsync_LegacyRowPerBlock_ReadAndKeptWhenItsDayIsWritten()
+    {
+        var table = NewTable();
+        await table.AppendAsync("uid-1", "pod:memory", Blocks(1), CancellationToken.None);
+        var client = azurite.Tables.GetTableClient(names.Table("Usage"));
+        foreach (var at in new[] { Start, Start.AddMinutes(5) })
+        {
+            await client.AddEntityAsync(new TableEntity("uid-1", "pod:cpu|" + at.UtcTicks.ToString("D19", System.Globalization.CultureInfo.InvariantCulture))
+            {
+                ["Series"] = "pod:cpu", ["Start"] = at, ["Max"] = 4.0, ["Mean"] = 3.0, ["Count"] = 2,
+            });
+        }
+
+        var legacy = await table.ListAsync("uid-1", "pod:cpu", Start, CancellationToken.None);
+        await table.AppendAsync("uid-1", "pod:cpu", [new UsageBlock(Start.AddMinutes(10), 5, 5, 1)], CancellationToken.None);
+        var merged = await table.ListAsync("uid-1", "pod:cpu", Start, CancellationToken.None);
+
+        Assert.Equal([new UsageBlock(Start, 4, 3, 2), new UsageBlock(Start.AddMinutes(5), 4, 3, 2)], legacy);
+        Assert.Equal([Start, Start.AddMinutes(5), Start.AddMinutes(10)], merged.Select(b => b.Start));
     }
 
     [Fact]

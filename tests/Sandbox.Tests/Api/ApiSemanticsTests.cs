@@ -36,6 +36,24 @@ public sealed class ApiSemanticsTests : IClassFixture<SandboxFixture>
     }
 
     [Fact]
+    public async Task List_NamespacesSharingAPrefix_OnlyTheNamedNamespace()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        foreach (var other in new[] { ns + "-b", ns + "b" })
+        {
+            await fixture.Sandbox.Seed.NamespaceAsync(other);
+            await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap(other, "other"), other);
+        }
+
+        await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap(ns, "a"), ns);
+        await client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap(ns, "b"), ns);
+
+        var listed = await client.CoreV1.ListNamespacedConfigMapAsync(ns);
+
+        Assert.Equal(["a", "b"], listed.Items.Select(c => c.Metadata.Name));
+    }
+
+    [Fact]
     public async Task Replace_StaleResourceVersion_Returns409WithConflictStatus()
     {
         var ns = await fixture.NewNamespaceAsync();

@@ -56,6 +56,21 @@ public sealed class WorkloadTests : IClassFixture<SandboxFixture>
     }
 
     [Fact]
+    public async Task PatchPod_TemplateHashLabelChanged_ControllerReplacesIt()
+    {
+        var ns = await DeployAsync(replicas: 1);
+        var pod = (await client.CoreV1.ListNamespacedPodAsync(ns)).Items.Single();
+        // Any write settles what seeding left to reconcile, so only the label change below can move the controller.
+        await client.CoreV1.CreateNamespacedConfigMapAsync(new V1ConfigMap { Metadata = new V1ObjectMeta { Name = "settle" } }, ns);
+
+        await client.CoreV1.PatchNamespacedPodAsync(Patch.Merge("""{"metadata":{"labels":{"pod-template-hash":"other"}}}"""), pod.Metadata.Name, ns);
+
+        var after = (await client.CoreV1.ListNamespacedPodAsync(ns)).Items.Single();
+        Assert.NotEqual(pod.Metadata.Name, after.Metadata.Name);
+        Assert.Equal(1, (await client.AppsV1.ReadNamespacedDeploymentAsync("web", ns)).Status.Replicas);
+    }
+
+    [Fact]
     public async Task PatchDeployment_ReplicasOnly_KeepsExistingPods()
     {
         var ns = await DeployAsync(replicas: 1);

@@ -1,0 +1,46 @@
+using Thoras.Cli.Bench;
+using Xunit;
+
+namespace Thoras.Cli.Tests.Bench;
+
+public sealed class PassBenchOptionsTests
+{
+    [Fact]
+    public void Parse_NoOptions_Defaults()
+    {
+        var options = PassBenchOptions.Parse([]);
+
+        Assert.Equal((100, 10, 0.2, 2, 2.0, false), (options.Fleet.Targets, options.Fleet.Namespaces, options.Fleet.HorizontalShare, options.Fleet.Replicas, options.Days, options.Json));
+    }
+
+    [Fact]
+    public void Parse_FewerTargetsThanNamespaces_OneNamespacePerTarget()
+    {
+        Assert.Equal(3, PassBenchOptions.Parse(["--targets", "3"]).Fleet.Namespaces);
+    }
+
+    [Theory]
+    [InlineData("--targets", "0")]
+    [InlineData("--targets", "2.5")]
+    [InlineData("--days", "0.5")]
+    [InlineData("--horizontal-share", "1.5")]
+    [InlineData("--namespaces", "0")]
+    [InlineData("--format", "xml")]
+    [InlineData("--target", "5")]
+    public void Parse_BadOption_ClearError(string name, string value)
+    {
+        var error = Assert.Throws<CommandLineException>(() => PassBenchOptions.Parse([name, value]));
+
+        Assert.Contains(name, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(10, 0.2, 2)]
+    [InlineData(1000, 0.2, 200)]
+    [InlineData(7, 0, 0)]
+    [InlineData(7, 1, 7)]
+    public void HorizontalCount_Share_SpreadEvenly(int targets, double share, int expected)
+    {
+        Assert.Equal(expected, new FleetSpec(targets, 1, share, 2).HorizontalCount);
+    }
+}
