@@ -24,7 +24,7 @@ public sealed class UsageTable : IUsageStore
     public const int MaxBlocksPerDay = 64 * 1024 / BlockBytes;
 
     private const int BlockBytes = 28;
-    private const int MaxAttempts = 5;
+    private const int MaxAttempts = 12;
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
 
     private readonly TableClient table;
@@ -169,7 +169,9 @@ public sealed class UsageTable : IUsageStore
             }
             catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
             {
-                // Another writer changed the day since it was read: read it again and merge again.
+                // Another writer changed the day since it was read: read it again and merge again, after a short random
+                // pause that grows with each attempt, so writers that collided do not collide again in lockstep.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), cancellationToken);
             }
         }
     }

@@ -77,7 +77,16 @@ public sealed class ServeEndToEndTests
         Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
 
         Assert.NotEmpty(serve.ProcessesUsingState());
-        var exitCode = await serve.StopAsync(TimeSpan.FromSeconds(60));
+        int exitCode;
+        try
+        {
+            exitCode = await serve.StopAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (OperationCanceledException ex)
+        {
+            // Say what the process was doing when it did not stop in time.
+            throw new TimeoutException("thoras serve did not exit within 60 s of Ctrl-C. Its output:\n" + serve.Output, ex);
+        }
 
         Assert.Equal(0, exitCode);
         await WaitUntil(() => serve.ProcessesUsingState().Count == 0, TimeSpan.FromSeconds(15));
