@@ -49,14 +49,16 @@ public sealed class ServeProcess : IAsyncDisposable
         var thoras = Path.Combine(AppContext.BaseDirectory, "thoras.dll");
         var state = Directory.CreateTempSubdirectory("thoras-serve-").FullName;
         var port = FreePort();
-        var info = new ProcessStartInfo("dotnet")
+        // Started through env --default-signal=INT: a shell that runs the tests in the background (nohup ... &, as
+        // CI may) makes SIGINT ignored, children inherit that, and .NET then never sees the Ctrl-C this test sends.
+        var info = new ProcessStartInfo("env")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = root,
         };
-        foreach (var arg in new[] { thoras, "serve", "--port", port.ToString(CultureInfo.InvariantCulture), "--state-dir", state, "--speed-up", speedUp.ToString(CultureInfo.InvariantCulture) })
+        foreach (var arg in new[] { "--default-signal=INT", "dotnet", thoras, "serve", "--port", port.ToString(CultureInfo.InvariantCulture), "--state-dir", state, "--speed-up", speedUp.ToString(CultureInfo.InvariantCulture) })
         {
             info.ArgumentList.Add(arg);
         }
