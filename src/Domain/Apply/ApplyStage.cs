@@ -313,19 +313,8 @@ public sealed class ApplyStage(
         return new TargetApplyResult(target.Key, ApplyOutcome.NotApplied, why);
     }
 
-    private async Task RecordFailureAsync(AIScaleTarget target, string error, CancellationToken cancellationToken)
-    {
+    private Task<bool> RecordFailureAsync(AIScaleTarget target, string error, CancellationToken cancellationToken) =>
         // The failure is worth a condition, but writing it must not hang the run either.
-        using var budget = new CancellationTokenSource(options.TargetTimeBudget, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
-        try
-        {
-            await cluster.UpdateStatusAsync(target.Key, target.Metadata.Uid,
-                s => s.WithCondition(ApplyConditions.ApplyFailed(error, time.GetUtcNow(), target.Metadata.Generation)), linked.Token);
-        }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The cluster is what failed; the run's result still carries the error, and the next tick retries both.
-        }
-    }
+        cluster.TryUpdateStatusAsync(target.Key, target.Metadata.Uid,
+            s => s.WithCondition(ApplyConditions.ApplyFailed(error, time.GetUtcNow(), target.Metadata.Generation)), options.TargetTimeBudget, time, cancellationToken);
 }

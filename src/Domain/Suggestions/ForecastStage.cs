@@ -101,7 +101,8 @@ public sealed class ForecastStage(
 
         if (result is { Outcome: ForecastOutcome.Failed, Ready: { } condition })
         {
-            await RecordFailureAsync(target, condition, cancellationToken);
+            // The failure is worth a condition, but writing it must not hang the pass: it gets a budget of its own.
+            await cluster.TryUpdateStatusAsync(target.Key, target.Metadata.Uid, s => s.WithCondition(condition), options.TargetTimeBudget, time, cancellationToken);
         }
         else if (result.Outcome != ForecastOutcome.NotDue)
         {
@@ -306,35 +307,15 @@ public sealed class ForecastStage(
             return new ForecastedTarget(invalid.Key, ForecastOutcome.Invalid, detail, [], null, ready);
         }
 
-        using var budget = new CancellationTokenSource(options.TargetTimeBudget, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
-        try
+        // Remembered only once written, so a failed write is tried again next tick.
+        var written = await cluster.TryUpdateStatusAsync(invalid.Key, invalid.Metadata.Uid,
+            s => s.WithCondition(ready).WithCondition(TargetConditions.NotScalingInvalidSpec(now, invalid.Metadata.Generation)), options.TargetTimeBudget, time, cancellationToken);
+        if (written)
         {
-            await cluster.UpdateStatusAsync(invalid.Key, invalid.Metadata.Uid,
-                s => s.WithCondition(ready).WithCondition(TargetConditions.NotScalingInvalidSpec(now, invalid.Metadata.Generation)), linked.Token);
             invalidReported[invalid.Metadata.Uid] = signature;
-        }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            // Not remembered, so the next tick writes it again.
         }
 
         return new ForecastedTarget(invalid.Key, ForecastOutcome.Invalid, detail, [], null, ready);
-    }
-
-    private async Task RecordFailureAsync(AIScaleTarget target, TargetCondition condition, CancellationToken cancellationToken)
-    {
-        // The failure is worth a condition, but writing it must not hang the pass either: it gets a budget of its own.
-        using var budget = new CancellationTokenSource(options.TargetTimeBudget, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
-        try
-        {
-            await cluster.UpdateStatusAsync(target.Key, target.Metadata.Uid, s => s.WithCondition(condition), linked.Token);
-        }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
-        {
-            // The cluster is what failed; the pass's result still carries the error, and the next tick retries both.
-        }
     }
 
     private static ForecastMode ToForecastMode(SpecMode mode) => mode switch

@@ -14,7 +14,6 @@ namespace Thoras.Infrastructure.Storage;
 /// </summary>
 public sealed class SuggestionHistoryTable(TableServiceClient service, StorageNames names) : ISuggestionHistory
 {
-    private const int MaxBatch = 100;
     private readonly TableClient _table = service.GetTableClient(names.Table("Suggestions"));
 
     public async Task AppendAsync(string targetUid, SuggestionRecord record, CancellationToken cancellationToken)
@@ -77,28 +76,8 @@ public sealed class SuggestionHistoryTable(TableServiceClient service, StorageNa
     public Task DeleteAllAsync(string targetUid, CancellationToken cancellationToken) =>
         DeleteAsync(TableClient.CreateQueryFilter($"PartitionKey eq {targetUid}"), cancellationToken);
 
-    private async Task<int> DeleteAsync(string filter, CancellationToken cancellationToken)
-    {
-        var keys = new List<(string Partition, string Row)>();
-        try
-        {
-            await foreach (var e in _table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-            {
-                keys.Add((e.PartitionKey, e.RowKey));
-            }
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            return 0;
-        }
-
-        foreach (var chunk in keys.Chunk(MaxBatch))
-        {
-            await _table.SubmitTransactionAsync(chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(k.Partition, k.Row))), cancellationToken);
-        }
-
-        return keys.Count;
-    }
+    private Task<int> DeleteAsync(string filter, CancellationToken cancellationToken) =>
+        TableRows.DeleteWhereAsync(_table, filter, cancellationToken);
 
     private static string Inverted(DateTimeOffset at) =>
         (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);

@@ -16,29 +16,8 @@ public sealed class UidPartitionedTable(TableServiceClient service, StorageNames
 
     public string Name => "table:" + purpose;
 
-    public async Task<int> DeleteAsync(string uid, CancellationToken cancellationToken)
-    {
-        var deleted = 0;
-        try
-        {
-            var rows = new List<TableEntity>();
-            await foreach (var row in _table.QueryAsync<TableEntity>(e => e.PartitionKey == uid, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-                rows.Add(row);
-
-            // A batch holds at most 100 operations of one partition.
-            foreach (var chunk in rows.Chunk(100))
-            {
-                await _table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Delete, r, ETag.All)), cancellationToken);
-                deleted += chunk.Length;
-            }
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            return deleted;
-        }
-
-        return deleted;
-    }
+    public Task<int> DeleteAsync(string uid, CancellationToken cancellationToken) =>
+        TableRows.DeleteWhereAsync(_table, TableClient.CreateQueryFilter($"PartitionKey eq {uid}"), cancellationToken);
 }
 
 /// <summary>

@@ -18,7 +18,7 @@ namespace Thoras.Infrastructure.Storage;
 public sealed class UsageTable : IUsageStore
 {
     /// <summary>Table Storage's limit of entities per transaction.</summary>
-    public const int MaxBatch = 100;
+    public const int MaxBatch = TableRows.MaxBatch;
 
     /// <summary>Blocks one day's entity can hold: a binary property is at most 64 KiB (blocks of at least 37 s).</summary>
     public const int MaxBlocksPerDay = 64 * 1024 / BlockBytes;
@@ -105,27 +105,8 @@ public sealed class UsageTable : IUsageStore
         return removed;
     }
 
-    public async Task DeleteAllAsync(string targetUid, CancellationToken cancellationToken)
-    {
-        var partition = Key(targetUid, nameof(targetUid));
-        var keys = new List<(string Partition, string Row)>();
-        try
-        {
-            await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
-            {
-                keys.Add((e.PartitionKey, e.RowKey));
-            }
-        }
-        catch (RequestFailedException ex) when (ex.Status == 404)
-        {
-            return;
-        }
-
-        foreach (var chunk in keys.Chunk(MaxBatch))
-        {
-            await table.SubmitTransactionAsync(chunk.Select(k => new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(k.Partition, k.Row))), cancellationToken);
-        }
-    }
+    public Task DeleteAllAsync(string targetUid, CancellationToken cancellationToken) =>
+        TableRows.DeleteWhereAsync(table, TableClient.CreateQueryFilter($"PartitionKey eq {Key(targetUid, nameof(targetUid))}"), cancellationToken);
 
     /// <summary>
     /// Merges <paramref name="blocks"/> into the day's entity (a block replaces the stored one with the same start) and
