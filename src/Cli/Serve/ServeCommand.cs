@@ -135,8 +135,8 @@ public static class ServeCommand
 
         stdout.WriteLine("Try:");
         stdout.WriteLine($"  curl -s -H \"x-functions-key: {key}\" {api}/api/system/pause");
-        stdout.WriteLine($"  curl -s -X POST -H \"x-functions-key: {key}\" -d '{{\"reason\":\"demo\"}}' {api}/api/system/pause");
-        stdout.WriteLine($"  curl -s -X PUT -H \"x-functions-key: {key}\" -d '{{\"direction\":\"vertical\",\"mode\":\"recommendation\"}}' {api}/api/targets/demo/web/mode");
+        stdout.WriteLine($"  curl -s -X POST -H \"x-functions-key: {key}\" -H \"Content-Type: application/json\" -d '{{\"reason\":\"demo\"}}' {api}/api/system/pause");
+        stdout.WriteLine($"  curl -s -X PUT -H \"x-functions-key: {key}\" -H \"Content-Type: application/json\" -d '{{\"direction\":\"vertical\",\"mode\":\"recommendation\"}}' {api}/api/targets/demo/web/mode");
         stdout.WriteLine("Press Ctrl-C to stop; Azurite and the sandbox stop with the app.");
         stdout.WriteLine();
         stdout.Flush();
