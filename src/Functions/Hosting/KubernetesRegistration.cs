@@ -8,7 +8,10 @@ using Thoras.Infrastructure.Kubernetes.Connection;
 
 namespace Thoras.Functions.Hosting;
 
-/// <summary>Registers the Kubernetes API client for the configured <c>Kubernetes__Mode</c> (aks, kubeconfig or url).</summary>
+/// <summary>
+/// Registers the Kubernetes API client for the configured <c>Kubernetes__Mode</c> (aks, kubeconfig or url), held to the
+/// request budget (<c>Kubernetes__RequestsPerSecond</c>, <c>Kubernetes__RequestBurst</c>, <c>Kubernetes__BudgetInstances</c>).
+/// </summary>
 public static class KubernetesRegistration
 {
     public static IServiceCollection AddThorasKubernetes(this IServiceCollection services, IConfiguration configuration)
@@ -33,7 +36,8 @@ public static class KubernetesRegistration
         {
             var options = sp.GetRequiredService<IOptions<KubernetesOptions>>().Value;
             var aksTokens = KubernetesModes.Is(options.Mode, KubernetesModes.Aks) ? sp.GetRequiredService<AksTokenProvider>() : null;
-            return new k8s.Kubernetes(KubernetesClientFactory.CreateConfiguration(options, aksTokens));
+            // The budget and retries run on real time: the API server counts real seconds, whatever the app's clock.
+            return KubernetesClientFactory.CreateClient(options, aksTokens, TimeProvider.System);
         });
 
         return services;

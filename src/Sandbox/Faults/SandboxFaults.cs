@@ -13,7 +13,7 @@ public sealed class SandboxFaults
     private readonly object gate = new();
     private readonly List<Rule> rules = [];
 
-    private sealed class Rule(string method, Regex path, int remaining, int statusCode, TimeSpan? hang)
+    private sealed class Rule(string method, Regex path, int remaining, int statusCode, TimeSpan? hang, TimeSpan? retryAfter = null)
     {
         public string Method { get; } = method;
 
@@ -24,11 +24,20 @@ public sealed class SandboxFaults
         public int StatusCode { get; } = statusCode;
 
         public TimeSpan? Hang { get; } = hang;
+
+        public TimeSpan? RetryAfter { get; } = retryAfter;
     }
 
     /// <summary>Makes the next <paramref name="count"/> matching requests fail with <paramref name="statusCode"/> and a Status body.</summary>
     public void FailNext(string method, string pathPattern, int count = 1, int statusCode = 500) =>
         Add(new Rule(method, Compile(pathPattern), count, statusCode, null));
+
+    /// <summary>
+    /// Throttles the next <paramref name="count"/> matching requests as API Priority and Fairness does: <c>429 Too Many
+    /// Requests</c> with <c>Retry-After</c> in whole seconds.
+    /// </summary>
+    public void ThrottleNext(string method, string pathPattern, TimeSpan retryAfter, int count = 1) =>
+        Add(new Rule(method, Compile(pathPattern), count, 429, null, retryAfter));
 
     /// <summary>Makes the next <paramref name="count"/> matching requests hang for <paramref name="duration"/>
     /// (default: until the client gives up) before answering 504.</summary>
@@ -70,6 +79,8 @@ public sealed class SandboxFaults
 
         var error = new ApiError(hit.StatusCode, ReasonFor(hit.StatusCode), $"injected fault: {hit.StatusCode}");
         context.Response.StatusCode = hit.StatusCode;
+        if (hit.RetryAfter is { } retryAfter)
+            context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(error.ToStatus().ToJsonString(), context.RequestAborted);
         return true;

@@ -8,9 +8,24 @@ namespace Thoras.Infrastructure.Kubernetes.Connection;
 /// <summary>
 /// Builds the KubernetesClient configuration for the configured <see cref="KubernetesOptions.Mode"/>. No mode
 /// stores a credential: <c>aks</c> uses Entra tokens, <c>kubeconfig</c> whatever the local file uses, <c>url</c> none.
+/// Every client it builds holds its requests to the instance's request budget and retries throttled requests.
 /// </summary>
 public static class KubernetesClientFactory
 {
+    /// <summary>The API client for <paramref name="options"/>, through <see cref="RequestHandlers"/>.</summary>
+    /// <param name="options">Validated options (see <see cref="KubernetesOptionsValidator"/>).</param>
+    /// <param name="aksTokens">The token source for <c>aks</c> mode; unused in the other modes.</param>
+    /// <param name="time">The real clock retries wait on.</param>
+    public static IKubernetes CreateClient(KubernetesOptions options, ITokenProvider? aksTokens, TimeProvider time) =>
+        new k8s.Kubernetes(CreateConfiguration(options, aksTokens), RequestHandlers(options, time));
+
+    /// <summary>
+    /// The handlers every request goes through, outermost first: the retry of throttled requests, then this instance's
+    /// request budget (so each attempt spends a token). Add a handler after them to observe what is actually sent.
+    /// </summary>
+    public static DelegatingHandler[] RequestHandlers(KubernetesOptions options, TimeProvider time) =>
+        [ThrottledRequestRetry.CreateHandler(time), new RequestBudgetHandler(KubernetesRequestBudget.ForInstance(options))];
+
     /// <param name="options">Validated options (see <see cref="KubernetesOptionsValidator"/>).</param>
     /// <param name="aksTokens">The token source for <c>aks</c> mode; unused in the other modes.</param>
     public static KubernetesClientConfiguration CreateConfiguration(KubernetesOptions options, ITokenProvider? aksTokens)

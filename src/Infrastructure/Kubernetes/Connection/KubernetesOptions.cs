@@ -44,4 +44,24 @@ public sealed class KubernetesOptions
     /// Default: none, which uses the default Azure credential chain (e.g. <c>az login</c> on a workstation).
     /// </summary>
     public string? ManagedIdentityClientId { get; set; }
+
+    /// <summary>
+    /// The request budget of the whole app on the API server, in requests per second, shared by every instance (see
+    /// <see cref="BudgetInstances"/>); a token bucket refilled at this rate, like client-go's <c>--kube-api-qps</c>.
+    /// Default: 50, client-go's default for controllers.
+    /// </summary>
+    public double RequestsPerSecond { get; set; } = 50;
+
+    /// <summary>
+    /// The most requests the whole app may send at once after a quiet spell (the token bucket's size), shared like
+    /// <see cref="RequestsPerSecond"/>; client-go's <c>--kube-api-burst</c>. Default: 100.
+    /// </summary>
+    public int RequestBurst { get; set; } = 100;
+
+    /// <summary>
+    /// How many instances share the budget: each instance's limiter allows <see cref="RequestsPerSecond"/> and
+    /// <see cref="RequestBurst"/> divided by this, so the app as a whole stays within the budget when no more than
+    /// this many instances send requests at once (docs/fanout.md). Default: 1.
+    /// </summary>
+    public int BudgetInstances { get; set; } = 1;
 }

@@ -19,7 +19,9 @@ public sealed class KubernetesOptionsValidator : IValidateOptions<KubernetesOpti
     public static string KubeconfigFile(KubernetesOptions options) =>
         string.IsNullOrWhiteSpace(options.KubeconfigPath) ? KubernetesClientConfiguration.KubeConfigDefaultLocation : options.KubeconfigPath;
 
-    private static IEnumerable<string> Failures(KubernetesOptions options)
+    private static IEnumerable<string> Failures(KubernetesOptions options) => ModeFailures(options).Concat(KubernetesRequestBudget.Failures(options));
+
+    private static IEnumerable<string> ModeFailures(KubernetesOptions options)
     {
         if (KubernetesModes.Is(options.Mode, KubernetesModes.Aks)) return AksFailures(options);
         if (KubernetesModes.Is(options.Mode, KubernetesModes.Url)) return UrlFailures(options);

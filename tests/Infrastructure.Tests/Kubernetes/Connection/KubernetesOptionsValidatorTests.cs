@@ -166,4 +166,19 @@ public sealed class KubernetesOptionsValidatorTests : IDisposable
             File.Delete(path);
         }
     }
+
+    [Theory]
+    [InlineData(0, 100, 1, "Kubernetes__RequestsPerSecond must be a positive number")]
+    [InlineData(50, 0, 1, "Kubernetes__RequestBurst must be at least 1")]
+    [InlineData(50, 100, 0, "Kubernetes__BudgetInstances must be at least 1")]
+    [InlineData(1, 100, 20, "leaves less than 0.1 requests per second per instance")]
+    public void Validate_UnusableRequestBudget_FailsNamingTheSetting(double qps, int burst, int instances, string expected)
+    {
+        var options = new OptionsBuilder().Url("http://127.0.0.1:8001")
+            .With(o => (o.RequestsPerSecond, o.RequestBurst, o.BudgetInstances) = (qps, burst, instances)).Build();
+
+        var result = validator.Validate(null, options);
+
+        Assert.Contains(result.Failures!, f => f.Contains(expected, StringComparison.Ordinal));
+    }
 }
