@@ -2,30 +2,46 @@ using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 
 namespace Thoras.Infrastructure.Storage;
 
 /// <summary>
 /// Builds the storage clients from <see cref="StorageOptions"/>: a connection string locally (Azurite),
-/// service URIs with the managed identity in Azure, where shared keys are turned off.
+/// service URIs with the managed identity in Azure, where shared keys are turned off. Every client retries
+/// throttled and failed requests the same way (<see cref="StorageRetry"/>).
 /// </summary>
 public static class StorageClientFactory
 {
     public static TableServiceClient CreateTableService(StorageOptions options) =>
         options switch
         {
-            { ConnectionString: { Length: > 0 } cs } => new TableServiceClient(cs),
-            { TableServiceUri: { } uri } => new TableServiceClient(uri, Credential(options)),
+            { ConnectionString: { Length: > 0 } cs } => new TableServiceClient(cs, StorageRetry.Configure(new TableClientOptions())),
+            { TableServiceUri: { } uri } => new TableServiceClient(uri, Credential(options), StorageRetry.Configure(new TableClientOptions())),
             _ => throw new InvalidOperationException(NotConfigured("TableServiceUri")),
         };
 
     public static BlobServiceClient CreateBlobService(StorageOptions options) =>
         options switch
         {
-            { ConnectionString: { Length: > 0 } cs } => new BlobServiceClient(cs),
-            { BlobServiceUri: { } uri } => new BlobServiceClient(uri, Credential(options)),
+            { ConnectionString: { Length: > 0 } cs } => new BlobServiceClient(cs, StorageRetry.Configure(new BlobClientOptions())),
+            { BlobServiceUri: { } uri } => new BlobServiceClient(uri, Credential(options), StorageRetry.Configure(new BlobClientOptions())),
             _ => throw new InvalidOperationException(NotConfigured("BlobServiceUri")),
         };
+
+    /// <summary>
+    /// The queue service of the fan-out. Messages are base64, the encoding the Functions queue trigger reads by default
+    /// (<c>extensions.queues.messageEncoding</c> in host.json).
+    /// </summary>
+    public static QueueServiceClient CreateQueueService(StorageOptions options) =>
+        options switch
+        {
+            { ConnectionString: { Length: > 0 } cs } => new QueueServiceClient(cs, QueueOptions()),
+            { QueueServiceUri: { } uri } => new QueueServiceClient(uri, Credential(options), QueueOptions()),
+            _ => throw new InvalidOperationException(NotConfigured("QueueServiceUri")),
+        };
+
+    private static QueueClientOptions QueueOptions() => StorageRetry.Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
 
     private static TokenCredential Credential(StorageOptions options) =>
         string.IsNullOrEmpty(options.ManagedIdentityClientId)

@@ -18,6 +18,9 @@ public sealed class StorageOptions
     /// <summary>The blob service endpoint for identity-based access. Default: none.</summary>
     public Uri? BlobServiceUri { get; set; }
 
+    /// <summary>The queue service endpoint for identity-based access (the fan-out's queues). Default: none.</summary>
+    public Uri? QueueServiceUri { get; set; }
+
     /// <summary>The client id of a user-assigned managed identity; empty for the default credential chain. Default: none.</summary>
     public string? ManagedIdentityClientId { get; set; }
 
