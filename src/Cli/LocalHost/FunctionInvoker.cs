@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
@@ -57,6 +58,27 @@ public sealed class FunctionInvoker(ILogger<FunctionInvoker> logger, FunctionKey
                 "Timer {Function} failed after {ElapsedMs} ms", function.Name, watch.ElapsedMilliseconds);
         }
     }
+
+    /// <summary>
+    /// Invokes a queue function with one message in a new scope, binding the message like the isolated worker does (a
+    /// string as is, anything else as JSON, case-insensitive). Throws what the function throws: the caller settles the message.
+    /// </summary>
+    public static async Task InvokeQueueAsync(IServiceProvider services, QueueFunction function, BinaryData message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(function);
+        ArgumentNullException.ThrowIfNull(message);
+        await using var scope = services.CreateAsyncScope();
+        var bound = function.MessageType == typeof(string) ? message.ToString()
+            : function.MessageType == typeof(BinaryData) ? message
+            : JsonSerializer.Deserialize(message.ToMemory().Span, function.MessageType, QueueJson)
+                ?? throw new JsonException($"The message of queue function {function.Name} is null.");
+        await InvokeAsync(function.Method, scope.ServiceProvider, p => BindQueue(p, bound, cancellationToken), cancellationToken);
+    }
+
+    private static readonly JsonSerializerOptions QueueJson = new(JsonSerializerDefaults.Web);
+
+    private static object? BindQueue(ParameterInfo parameter, object message, CancellationToken cancellationToken) =>
+        parameter.ParameterType == typeof(CancellationToken) ? cancellationToken : message;
 
     private static string? ProvidedKey(HttpRequest request) =>
         request.Headers.TryGetValue("x-functions-key", out var header) && header.Count > 0 ? header[0] : request.Query["code"].FirstOrDefault();

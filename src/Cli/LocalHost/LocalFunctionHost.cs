@@ -12,7 +12,8 @@ namespace Thoras.Cli.LocalHost;
 
 /// <summary>
 /// Hosts the Functions app's own function classes on Kestrel: every HTTP function on its route under
-/// <c>/api</c> with function-key auth, every timer on its schedule, with the app's one service registration.
+/// <c>/api</c> with function-key auth, every timer on its schedule, every queue function on its queue (see
+/// <see cref="QueueWorkers"/>), with the app's one service registration.
 /// It stands in for the Azure Functions host where Core Tools cannot be installed.
 /// </summary>
 public static class LocalFunctionHost
@@ -38,6 +39,13 @@ public static class LocalFunctionHost
         if (options.RunTimers)
         {
             builder.Services.AddHostedService<TimerScheduler>();
+        }
+
+        if (options.RunQueues && catalog.Queues.Count > 0)
+        {
+            builder.Services.AddSingleton(options);
+            builder.Services.AddSingleton(options.Queues ?? QueueHostOptions.FromAppHostJson());
+            builder.Services.AddHostedService<QueueWorkers>();
         }
 
         var app = builder.Build();

@@ -18,6 +18,15 @@ public sealed class LocalHostOptions
     /// <summary>Whether timer functions run on their schedules. Default: true.</summary>
     public bool RunTimers { get; set; } = true;
 
+    /// <summary>Whether queue-triggered functions run. Default: true.</summary>
+    public bool RunQueues { get; set; } = true;
+
+    /// <summary>Queue listeners per queue function, standing in for Functions instances (<c>--workers</c>). Default: 1.</summary>
+    public int QueueWorkers { get; set; } = 1;
+
+    /// <summary>The queue trigger's options. Default: host.json beside the program (<see cref="QueueHostOptions.FromAppHostJson"/>).</summary>
+    public QueueHostOptions? Queues { get; set; }
+
     /// <summary>The app's clock, replacing the system clock in the app's services. Default: null (the system clock).</summary>
     public TimeProvider? TimeProvider { get; set; }
 

@@ -71,7 +71,7 @@ public static class ServeCommand
         };
 
         var app = LocalFunctionHost.Build(
-            new LocalHostOptions { Port = options.Port, FunctionKeyPath = Path.Combine(state, "function-key"), TimeProvider = sandbox is null ? null : clock },
+            new LocalHostOptions { Port = options.Port, FunctionKeyPath = Path.Combine(state, "function-key"), TimeProvider = sandbox is null ? null : clock, QueueWorkers = options.Workers },
             [],
             builder =>
             {

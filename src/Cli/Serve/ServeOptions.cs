@@ -7,7 +7,7 @@ public sealed class ServeOptions
 {
     public const string Usage = """
         usage: thoras serve [options]
-        Runs the app locally: every HTTP function on its route, every timer on its schedule.
+        Runs the app locally: every HTTP function on its route, every timer on its schedule, every queue function on its queue.
           --port N             HTTP port on 127.0.0.1 (default 7071; 0 picks a free port)
           --storage CS         use this storage connection string instead of starting Azurite
           --kubeconfig PATH    use a real cluster from this kubeconfig instead of the sandbox
@@ -15,6 +15,7 @@ public sealed class ServeOptions
           --sandbox-port N     the sandbox's port on 127.0.0.1 (default 0: a free port)
           --speed-up X         how much faster than real time the app's clock and the sandbox run (default 20;
                                1 runs in real time; with a real cluster the app's clock is always real)
+          --workers N          queue workers per queue function, standing in for Functions instances (default 1)
           --no-demo            do not seed the demo namespace into the sandbox
           --state-dir PATH     where the key, kubeconfig and Azurite data live (default .thoras)
         """;
@@ -32,6 +33,8 @@ public sealed class ServeOptions
     public double SpeedUp { get; private set; } = 20;
 
     public bool Demo { get; private set; } = true;
+
+    public int Workers { get; private set; } = 1;
 
     public string StateDirectory { get; private set; } = ".thoras";
 
@@ -51,6 +54,7 @@ public sealed class ServeOptions
                 case "--kubeconfig": options.KubeconfigPath = Value(); break;
                 case "--context": options.Context = Value(); break;
                 case "--no-demo": options.Demo = false; break;
+                case "--workers": options.Workers = ParseWorkers(Value()); break;
                 case "--state-dir": options.StateDirectory = Value(); break;
                 case "--speed-up":
                     var text = Value();
@@ -72,6 +76,11 @@ public sealed class ServeOptions
 
         return options;
     }
+
+    private static int ParseWorkers(string text) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var workers) && workers is >= 1 and <= 64
+            ? workers
+            : throw new CommandLineException($"--workers must be a whole number from 1 to 64, not '{text}'.");
 
     private static int ParsePort(string text, string option) =>
         int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var port) && port <= 65535

@@ -29,6 +29,10 @@ public sealed class FunctionCatalogTests
                     case "timerTrigger":
                         view.Add($"timer {name} {binding.GetProperty("schedule").GetString()}");
                         break;
+                    case "queueTrigger":
+                        var connection = binding.TryGetProperty("connection", out var c) ? c.GetString() : "AzureWebJobsStorage";
+                        view.Add($"queue {name} {binding.GetProperty("queueName").GetString()} {connection}");
+                        break;
                 }
             }
         }
@@ -43,6 +47,7 @@ public sealed class FunctionCatalogTests
 
         var localView = catalog.Http.Select(f => $"http {f.Name} {f.Route} {(f.Methods.Count == 7 ? "*" : string.Join(",", f.Methods))} {f.AuthLevel}")
             .Concat(catalog.Timers.Select(t => $"timer {t.Name} {t.Schedule}"))
+            .Concat(catalog.Queues.Select(q => $"queue {q.Name} {q.Queue} {q.Connection ?? "AzureWebJobsStorage"}"))
             .Order(StringComparer.Ordinal)
             .ToList();
 
@@ -59,6 +64,29 @@ public sealed class FunctionCatalogTests
         {
             Assert.NotNull(TimerScheduler.ResolveSchedule(timer.Schedule, configuration));
         }
+    }
+
+    [Fact]
+    public void FromAssembly_FunctionsApp_EveryQueueNameResolves()
+    {
+        var catalog = FunctionCatalog.FromAssembly(typeof(HealthFunction).Assembly);
+        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
+
+        var names = catalog.Queues.Select(q => QueueWorkers.ResolveQueueName(q.Queue, configuration)).Order(StringComparer.Ordinal).ToList();
+
+        Assert.NotEmpty(names);
+        Assert.All(names, n => Assert.Matches("^[a-z0-9]([a-z0-9]|-(?!-)){2,62}$", n));
+    }
+
+    [Fact]
+    public void FromAssembly_SampleFunctions_FindsQueueFunctionsWithTheirMessageTypes()
+    {
+        var catalog = FunctionCatalog.FromAssembly(typeof(SampleFunctions).Assembly);
+
+        var record = Assert.Single(catalog.Queues, q => q.Name == "RecordMessage");
+        Assert.Equal("%SampleQueue%", record.Queue);
+        Assert.Equal(typeof(SampleMessage), record.MessageType);
+        Assert.Equal(typeof(string), Assert.Single(catalog.Queues, q => q.Name == "AlwaysFail").MessageType);
     }
 
     [Fact]

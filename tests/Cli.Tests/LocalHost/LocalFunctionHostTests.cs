@@ -21,7 +21,7 @@ public sealed class LocalFunctionHostTests(AzuriteFixture azurite) : IClassFixtu
 
     public async Task InitializeAsync()
     {
-        var options = new LocalHostOptions { Port = 0, FunctionKeyPath = _keyPath, FunctionsAssembly = typeof(SampleFunctions).Assembly };
+        var options = new LocalHostOptions { Port = 0, FunctionKeyPath = _keyPath, FunctionsAssembly = typeof(SampleFunctions).Assembly, RunQueues = false };
         _app = LocalFunctionHost.Build(options, [], builder =>
         {
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>

@@ -28,6 +28,77 @@ public sealed class SampleFunctions(TimerCalls calls)
     }
 }
 
+/// <summary>Queue functions that record their messages, hold them until released, or always fail.</summary>
+public sealed class SampleQueueFunctions(QueueCalls calls)
+{
+    [Function("RecordMessage")]
+    public async Task Record([QueueTrigger("%SampleQueue%")] SampleMessage message, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        await calls.RunAsync(message.Text, cancellationToken);
+    }
+
+    [Function("AlwaysFail")]
+    public Task Fail([QueueTrigger("%FailingQueue%")] string message) =>
+        throw new InvalidOperationException("fails on every delivery: " + message);
+}
+
+/// <summary>A sample queue message, bound from JSON.</summary>
+public sealed record SampleMessage(string Text);
+
+/// <summary>Records queue invocations, how many ran at once, and can hold them until released.</summary>
+public sealed class QueueCalls
+{
+    private readonly object _gate = new();
+    private readonly List<string> _texts = [];
+    private int _running;
+
+    /// <summary>Completed when released; invocations wait for it.</summary>
+    public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public int MaxRunning { get; private set; }
+
+    public int Running
+    {
+        get
+        {
+            lock (_gate)
+                return _running;
+        }
+    }
+
+    public IReadOnlyList<string> Texts
+    {
+        get
+        {
+            lock (_gate)
+                return [.. _texts];
+        }
+    }
+
+    public async Task RunAsync(string text, CancellationToken cancellationToken)
+    {
+        lock (_gate)
+        {
+            _running++;
+            MaxRunning = Math.Max(MaxRunning, _running);
+        }
+
+        try
+        {
+            await Release.Task.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            lock (_gate)
+            {
+                _running--;
+                _texts.Add(text);
+            }
+        }
+    }
+}
+
 /// <summary>Counts timer invocations so a test can wait for them.</summary>
 public sealed class TimerCalls
 {

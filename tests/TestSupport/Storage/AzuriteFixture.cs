@@ -1,5 +1,6 @@
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using Thoras.Infrastructure.Storage;
 using Thoras.Infrastructure.Storage.Emulator;
 using Xunit;
@@ -31,6 +32,9 @@ public sealed class AzuriteFixture : IAsyncLifetime
     public TableServiceClient Tables => new(ConnectionString);
 
     public BlobServiceClient Blobs => new(ConnectionString);
+
+    /// <summary>The queue service, with base64 messages as the Functions queue trigger reads them.</summary>
+    public QueueServiceClient Queues => StorageClientFactory.CreateQueueService(new StorageOptions { ConnectionString = ConnectionString });
 
     /// <summary>Storage options pointing at this Azurite with a fresh prefix.</summary>
     public StorageOptions NewOptions() => new() { ConnectionString = ConnectionString, TablePrefix = NewNames().Prefix };
