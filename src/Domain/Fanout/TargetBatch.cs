@@ -67,5 +67,6 @@ public sealed record BatchTarget(
     [property: JsonPropertyName("suggestionUid"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? SuggestionUid = null)
 {
     /// <summary>The target's key.</summary>
+    [JsonIgnore]
     public TargetKey Key => new(Namespace, Name);
 }
