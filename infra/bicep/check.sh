@@ -54,7 +54,8 @@ ARM="$OUT/main.json"
 required=(
   AzureWebJobsStorage__credential AzureWebJobsStorage__clientId
   AzureWebJobsStorage__blobServiceUri AzureWebJobsStorage__queueServiceUri AzureWebJobsStorage__tableServiceUri
-  Storage__TableServiceUri Storage__BlobServiceUri Storage__ManagedIdentityClientId
+  Storage__TableServiceUri Storage__BlobServiceUri Storage__QueueServiceUri Storage__ManagedIdentityClientId
+  CollectQueue ForecastQueue ApplyQueue Kubernetes__RequestsPerSecond Kubernetes__RequestBurst Kubernetes__BudgetInstances
   APPLICATIONINSIGHTS_CONNECTION_STRING APPLICATIONINSIGHTS_AUTHENTICATION_STRING
   Kubernetes__Mode Kubernetes__ClusterUrl Kubernetes__CertificateAuthorityData Kubernetes__ManagedIdentityClientId
   Admission__PathSecret Thoras__ScalingPaused Thoras__ControlPlaneNamespace
@@ -65,6 +66,8 @@ for name in "${required[@]}"; do
 done
 grep -Eq "'AzureWebJobsStorage__credential', 'managedidentity'" "$ARM" || fail "AzureWebJobsStorage__credential is not managedidentity"
 grep -Eq '"allowSharedKeyAccess": false' "$ARM" || fail "storage account does not turn shared keys off"
+# Storage Queue Data Contributor: the fan-out's queues are reached with the app identity, not a key.
+grep -q '974c5e8b-45b9-4653-ba55-5f855dd0fb88' "$ARM" || fail "compiled template lacks the Storage Queue Data Contributor role assignment"
 pass "identity-based storage settings present"
 
 # No storage key or connection string, and no instrumentation key, anywhere in the template.

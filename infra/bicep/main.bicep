@@ -87,6 +87,21 @@ param controlPlaneNamespace string = 'thoras'
 @description('Prefix of every table and blob container the app creates.')
 param storagePrefix string = 'thoras'
 
+@description('Kubernetes API requests per second the whole app may send, shared by its instances (client-go default: 50). See docs/fanout.md.')
+param kubernetesRequestsPerSecond int = 50
+
+@description('Kubernetes API request burst of the whole app, shared like the rate (client-go default: 100).')
+param kubernetesRequestBurst int = 100
+
+@description('How many instances share the Kubernetes request budget (each gets rate/N and burst/N). See docs/fanout.md.')
+@minValue(1)
+param kubernetesBudgetInstances int = 1
+
+@description('Most AIScaleTargets in one fan-out queue message.')
+@minValue(1)
+@maxValue(250)
+param fanoutBatchSize int = 100
+
 @description('Further app settings (name to value) merged over the defaults, for tunables not listed here.')
 param extraAppSettings { *: string } = {}
 
@@ -164,6 +179,8 @@ var identitySettings = {
   // The app's own state (Thoras.Infrastructure.Storage.StorageOptions).
   Storage__TableServiceUri: storage.outputs.tableEndpoint
   Storage__BlobServiceUri: storage.outputs.blobEndpoint
+  // The fan-out's work queues, in the same account the queue triggers read (AzureWebJobsStorage).
+  Storage__QueueServiceUri: storage.outputs.queueEndpoint
   Storage__ManagedIdentityClientId: identity.outputs.clientId
   Storage__TablePrefix: storagePrefix
   // Telemetry with Entra auth; the component has local auth off.
@@ -185,6 +202,13 @@ var tunableSettings = {
   HousekeepingSchedule: housekeepingSchedule
   Thoras__ScalingPaused: string(scalingPaused)
   Thoras__ControlPlaneNamespace: controlPlaneNamespace
+  CollectQueue: '${toLower(storagePrefix)}-collect'
+  ForecastQueue: '${toLower(storagePrefix)}-forecast'
+  ApplyQueue: '${toLower(storagePrefix)}-apply'
+  Fanout__BatchSize: string(fanoutBatchSize)
+  Kubernetes__RequestsPerSecond: string(kubernetesRequestsPerSecond)
+  Kubernetes__RequestBurst: string(kubernetesRequestBurst)
+  Kubernetes__BudgetInstances: string(kubernetesBudgetInstances)
 }
 
 module functionApp 'modules/function-app.bicep' = {
