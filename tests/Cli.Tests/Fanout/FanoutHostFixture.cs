@@ -1,0 +1,123 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Azure.Storage.Queues;
+using k8s;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Thoras.Cli.LocalHost;
+using Thoras.Domain.Fanout;
+using Thoras.Functions.Http;
+using Thoras.Infrastructure.Storage.Queues;
+using Thoras.Sandbox;
+using Thoras.Sandbox.Seeding;
+using Thoras.TestSupport.Storage;
+using Xunit;
+
+namespace Thoras.Cli.Tests.Fanout;
+
+/// <summary>
+/// The app's queue functions as the local host runs them: the Functions assembly with its one registration over the
+/// sandbox (with the chart's CRD) and Azurite, queue names of its own, timers off, fast polling, three deliveries
+/// before a message is poisoned. Each test takes its own namespace.
+/// </summary>
+public sealed class FanoutHostFixture : IAsyncLifetime
+{
+    private readonly AzuriteFixture azurite = new();
+    private readonly string keyPath = Path.Combine(Path.GetTempPath(), "thoras-key-" + Guid.NewGuid().ToString("N"));
+    private readonly string suffix = Guid.NewGuid().ToString("N")[..10];
+    private WebApplication? app;
+
+    public SandboxServer Sandbox { get; private set; } = null!;
+
+    public IKubernetes Cluster { get; private set; } = null!;
+
+    public IServiceProvider Services => app!.Services;
+
+    public WorkQueueNames Queues => Services.GetRequiredService<WorkQueueNames>();
+
+    public async Task InitializeAsync()
+    {
+        await azurite.InitializeAsync();
+        Sandbox = await SandboxServer.StartAsync(new SandboxOptions { AdmissionTimeout = TimeSpan.FromSeconds(1) });
+        await Sandbox.Seed.ApplyFileAsync(Thoras.TestSupport.Kubernetes.SandboxClusterFixture.CrdPath);
+        Cluster = Sandbox.CreateClient();
+        var options = new LocalHostOptions
+        {
+            Port = 0, FunctionKeyPath = keyPath, RunTimers = false, FunctionsAssembly = typeof(HealthFunction).Assembly,
+            Queues = new QueueHostOptions { BatchSize = 4, NewBatchThreshold = 2, MaxDequeueCount = 3, MaxPollingInterval = TimeSpan.FromMilliseconds(300) },
+        };
+        app = LocalFunctionHost.Build(options, [], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Storage:ConnectionString"] = azurite.ConnectionString,
+            ["Storage:TablePrefix"] = azurite.NewNames().Prefix,
+            ["Kubernetes:Mode"] = "url",
+            ["Kubernetes:ClusterUrl"] = Sandbox.BaseUrl.ToString(),
+            ["CollectQueue"] = "collect-" + suffix,
+            ["ForecastQueue"] = "forecast-" + suffix,
+            ["ApplyQueue"] = "apply-" + suffix,
+        }));
+        await app.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (app is not null)
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+
+        Cluster?.Dispose();
+        if (Sandbox is not null)
+            await Sandbox.DisposeAsync();
+        File.Delete(keyPath);
+    }
+
+    /// <summary>A queue of this host's storage account, created if missing.</summary>
+    public async Task<QueueClient> QueueAsync(string name)
+    {
+        var queue = azurite.Queues.GetQueueClient(name);
+        await queue.CreateIfNotExistsAsync();
+        return queue;
+    }
+
+    /// <summary>Puts <paramref name="batch"/> on <paramref name="queue"/> as the coordinators do.</summary>
+    public async Task SendAsync(string queue, TargetBatch batch) =>
+        await (await QueueAsync(queue)).SendMessageAsync(new BinaryData(TargetBatches.Serialize(batch)));
+
+    /// <summary>A new namespace with Deployment <c>web</c> (2 pods) and an autonomous vertical AIScaleTarget <c>web</c>; returns the target's UID.</summary>
+    public async Task<(string Namespace, string Uid)> NewTargetAsync()
+    {
+        var ns = "fo-" + Guid.NewGuid().ToString("N")[..8];
+        await Sandbox.Seed.NamespaceAsync(ns);
+        await Sandbox.Seed.ApplyAsync(WorkloadBuilder.Deployment(ns, "web").WithReplicas(2).WithContainer("app", "250m", "256Mi").Build());
+        var spec = new JsonObject
+        {
+            ["scaleTargetRef"] = new JsonObject { ["apiVersion"] = "apps/v1", ["kind"] = "Deployment", ["name"] = "web" },
+            ["vertical"] = new JsonObject { ["mode"] = "autonomous", ["containers"] = new JsonArray(new JsonObject { ["name"] = "app" }) },
+        };
+        var created = await Cluster.CustomObjects.CreateNamespacedCustomObjectAsync<JsonElement>(
+            Manifests.CustomObject("thoras.ai/v1", "AIScaleTarget", ns, "web", spec), "thoras.ai", "v1", ns, "aiscaletargets");
+        return (ns, created.GetProperty("metadata").GetProperty("uid").GetString()!);
+    }
+
+    /// <summary>The target's condition of <paramref name="type"/>, or null.</summary>
+    public async Task<JsonNode?> ConditionAsync(string ns, string type)
+    {
+        var read = await Cluster.CustomObjects.GetNamespacedCustomObjectAsync<JsonElement>("thoras.ai", "v1", ns, "aiscaletargets", "web");
+        var conditions = JsonNode.Parse(read.GetRawText())?["status"]?["conditions"] as JsonArray ?? [];
+        return conditions.FirstOrDefault(c => c?["type"]?.GetValue<string>() == type);
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds, failing after 60 s.</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "not reached within 60 s");
+            await Task.Delay(200);
+        }
+    }
+}
