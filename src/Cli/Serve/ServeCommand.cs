@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Thoras.Cli.LocalHost;
 using Thoras.Domain.Apply;
+using Thoras.Domain.Recommendation;
 using Thoras.Domain.Suggestions;
 using Thoras.Infrastructure.Storage.Emulator;
 using Thoras.Sandbox;
