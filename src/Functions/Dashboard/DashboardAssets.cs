@@ -90,8 +90,8 @@ public sealed partial class DashboardAssets
     [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)*(/[A-Za-z0-9][A-Za-z0-9_-]*(\\.[A-Za-z0-9_-]+)*)*$")]
     private static partial Regex SafePath();
 
-    /// <summary>esbuild's <c>[name]-[hash]</c>: eight upper-case base-32 characters before the extension.</summary>
-    [GeneratedRegex("-[A-Z0-9]{8}\\.[a-z0-9]+$")]
+    /// <summary>esbuild's <c>[name]-[hash]</c>: eight upper-case base-32 characters before the extensions (<c>.js</c>, <c>.js.map</c>).</summary>
+    [GeneratedRegex("-[A-Z0-9]{8}(\\.[A-Za-z0-9]+)+$")]
     private static partial Regex HashedName();
 }
 
