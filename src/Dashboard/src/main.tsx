@@ -1,6 +1,7 @@
 import { render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
 import { call, functionKey, onSignInRequired, SignInRequired, type Fleet, type PauseStatus } from './api';
+import { AuditLog } from './components/AuditLog';
 import { PauseBanner } from './components/Banner';
 import { FleetTable } from './components/FleetTable';
 import { Menu } from './components/Menu';
@@ -10,12 +11,17 @@ import { TargetPage } from './components/TargetPage';
 import { Windows } from './components/Windows';
 import './styles.css';
 
-type Route = { view: 'fleet' } | { view: 'target'; namespace: string; name: string } | { view: 'windows' };
+type Route =
+  | { view: 'fleet' }
+  | { view: 'target'; namespace: string; name: string }
+  | { view: 'windows' }
+  | { view: 'audit'; target: string | null };
 
 function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean).map(decodeURIComponent);
   if (parts[0] === 'targets' && parts.length === 3) return { view: 'target', namespace: parts[1]!, name: parts[2]! };
   if (parts[0] === 'windows') return { view: 'windows' };
+  if (parts[0] === 'audit') return { view: 'audit', target: parts.length === 3 ? `${parts[1]}/${parts[2]}` : null };
   return { view: 'fleet' };
 }
 
@@ -94,6 +100,9 @@ function App() {
           <a href="#/windows" aria-current={route.view === 'windows' ? 'page' : undefined}>
             Maintenance windows
           </a>
+          <a href="#/audit" aria-current={route.view === 'audit' ? 'page' : undefined}>
+            Audit log
+          </a>
         </nav>
         <Menu
           id="manage-cluster"
@@ -149,6 +158,7 @@ function App() {
           />
         )}
         {route.view === 'windows' && <Windows onChanged={announce} />}
+        {route.view === 'audit' && <AuditLog key={route.target ?? ''} initialTarget={route.target} />}
       </main>
       <PauseFlyout open={flyout === 'pause'} onClose={() => setFlyout(null)} onChanged={(s, text) => { setStatus(s); announce(text); }} />
       <ResumeFlyout open={flyout === 'resume'} status={status} onClose={() => setFlyout(null)} onChanged={(s, text) => { setStatus(s); announce(text); }} />

@@ -77,7 +77,7 @@ export function PauseFlyout({ open, onClose, onChanged }: Props) {
           </p>
         )}
         <label for="pause-reason">Reason (required, recorded in the audit log)</label>
-        <textarea id="pause-reason" required maxLength={500} rows={3} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
+        <textarea id="pause-reason" autoFocus required maxLength={500} rows={3} value={reason} onInput={(e) => setReason(e.currentTarget.value)} />
         {error && (
           <p class="error" role="alert">
             {error}

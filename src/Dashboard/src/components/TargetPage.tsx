@@ -173,6 +173,10 @@ export function TargetPage({ namespace, name, currency, onNotice, onUnenrolled }
         </div>
       </section>
 
+      <p>
+        <a href={`#/audit/${namespace}/${name}`}>Audit log of {namespace}/{name}</a>
+      </p>
+
       <Unenroll row={row} onDone={onUnenrolled} />
     </section>
   );
