@@ -44,6 +44,8 @@ public sealed class AccessTests(DashboardHost stack)
         await Expect(page.GetByTestId("chart-web-cpu")).ToBeVisibleAsync();
         await page.GotoAsync(stack.DashboardUrl + "#/windows");
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Maintenance windows" })).ToBeVisibleAsync();
+        await page.GotoAsync(stack.DashboardUrl + "#/audit");
+        await Expect(page.GetByTestId("audit-table")).ToBeVisibleAsync();
         await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
 
         lock (hosts)

@@ -36,6 +36,10 @@ public sealed class AccessibilityTests(DashboardHost stack)
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "New window" })).ToBeVisibleAsync();
         found.AddRange(await ScanAsync(page, "windows"));
 
+        await page.GotoAsync(stack.DashboardUrl + "#/audit");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Audit log" })).ToBeVisibleAsync();
+        found.AddRange(await ScanAsync(page, "audit"));
+
         Assert.True(found.Count == 0, "axe found serious or critical violations:\n" + string.Join("\n", found));
     }
 

@@ -58,7 +58,9 @@ public sealed class DashboardHost : IAsyncLifetime
         }
 
         FunctionKey = (await File.ReadAllTextAsync(Path.Combine(_state, "function-key"))).Trim();
-        Cluster = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(Path.Combine(_state, "sandbox.kubeconfig")));
+        // The sandbox asks for no credentials, which the client's kubeconfig loader refuses: use its server only.
+        var kubeconfig = await KubernetesClientConfiguration.LoadKubeConfigAsync(new FileInfo(Path.Combine(_state, "sandbox.kubeconfig")));
+        Cluster = new Kubernetes(new KubernetesClientConfiguration { Host = kubeconfig.Clusters.Single().ClusterEndpoint.Server });
         Api = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
         Api.DefaultRequestHeaders.Add("x-functions-key", FunctionKey);
 

@@ -257,3 +257,20 @@ export const isPausedRecord = (r: SuggestionRecord): boolean => !r.expectedToApp
 
 export const targetPath = (namespace: string, name: string): string =>
   `${encodeURIComponent(namespace)}/${encodeURIComponent(name)}`;
+
+/**
+ * Behind App Service Authentication (the Bicep option) the platform answers /.auth/me: 401 means this browser has not
+ * signed in yet, so it is sent to the Entra sign-in page and back. Anywhere else (thoras serve) the route does not
+ * exist and nothing happens. Returns true while the browser is being sent away.
+ */
+export async function requireAppServiceSignIn(): Promise<boolean> {
+  try {
+    const me = await fetch(new URL('/.auth/me', window.location.href), { credentials: 'same-origin', redirect: 'manual', cache: 'no-store' });
+    if (me.status !== 401) return false;
+  } catch {
+    return false;
+  }
+  const back = window.location.pathname + window.location.hash;
+  window.location.assign(`/.auth/login/aad?post_login_redirect_uri=${encodeURIComponent(back)}`);
+  return true;
+}

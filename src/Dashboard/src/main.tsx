@@ -1,6 +1,6 @@
 import { render } from 'preact';
 import { useCallback, useEffect, useState } from 'preact/hooks';
-import { call, functionKey, onSignInRequired, SignInRequired, type Fleet, type PauseStatus } from './api';
+import { call, functionKey, onSignInRequired, requireAppServiceSignIn, SignInRequired, type Fleet, type PauseStatus } from './api';
 import { AuditLog } from './components/AuditLog';
 import { PauseBanner } from './components/Banner';
 import { FleetTable } from './components/FleetTable';
@@ -166,4 +166,6 @@ function App() {
   );
 }
 
-render(<App />, document.getElementById('app')!);
+requireAppServiceSignIn().then((leaving) => {
+  if (!leaving) render(<App />, document.getElementById('app')!);
+});

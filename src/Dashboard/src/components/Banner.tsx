@@ -31,9 +31,11 @@ export function PauseBanner({ status, onResume }: { status: PauseStatus | null; 
     status.holders.length > 0 ? status.holders : [{ id: 'app-setting', actor: 'app-setting', reason: null, since: '' }];
   return (
     <div class="banner" role="status" data-testid="pause-banner">
-      <span class="banner-icon" aria-hidden="true">
-        ⏸
-      </span>
+      <svg class="banner-icon" viewBox="0 0 20 20" width="22" height="22" aria-hidden="true" focusable="false">
+        <circle cx="10" cy="10" r="9" fill="none" stroke="currentColor" stroke-width="2" />
+        <rect x="6.5" y="5.5" width="2.5" height="9" fill="currentColor" />
+        <rect x="11" y="5.5" width="2.5" height="9" fill="currentColor" />
+      </svg>
       <div>
         <strong>Autonomous scaling actions are paused. Targets will not be right-sized.</strong>{' '}
         <span>

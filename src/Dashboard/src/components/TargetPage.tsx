@@ -36,7 +36,7 @@ export function TargetPage({ namespace, name, currency, onNotice, onUnenrolled }
   const [row, setRow] = useState<FleetRow | null>(null);
   const [usage, setUsage] = useState<UsageHistory | null>(null);
   const [history, setHistory] = useState<SuggestionHistory | null>(null);
-  const [hours, setHours] = useState(24);
+  const [hours, setHours] = useState(6);
   const [error, setError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
   const path = targetPath(namespace, name);
@@ -132,7 +132,7 @@ export function TargetPage({ namespace, name, currency, onNotice, onUnenrolled }
         </div>
         <p class="muted" data-testid="paused-summary">
           {inRange.length > 0
-            ? `${inRange.length} suggestions in this range were made while paused; they are marked "would have applied" (▲) on the charts, in the shaded spans.`
+            ? `${inRange.length} ${inRange.length === 1 ? 'suggestion' : 'suggestions'} in this range ${inRange.length === 1 ? 'was' : 'were'} made while paused: marked "would have applied" (▲) on the charts, in the shaded spans.`
             : 'No suggestion in this range was held back by a pause.'}
         </p>
         {timelines.length === 0 && <p>Nothing to chart yet: no direction is scaled or no usage is stored.</p>}
