@@ -78,7 +78,7 @@ if grep -Eq "[\"']AzureWebJobsStorage[\"']" "$ARM"; then fail "compiled template
 pass "no storage key, connection string or instrumentation key"
 
 # App Service Authentication is an option, off by default, that never blocks the webhook or the health probe.
-grep -q "'Microsoft.Web/sites/config'" "$ARM" && grep -q '"authsettingsV2"' "$ARM" || fail "compiled template lacks the App Service Authentication option"
+grep -q "'authsettingsV2'" "$ARM" || fail "compiled template lacks the App Service Authentication option"
 grep -q '"unauthenticatedClientAction": "AllowAnonymous"' "$ARM" || fail "App Service Authentication must let anonymous requests through (webhook, health)"
-grep -Eq '"condition": "\[not\(empty\(parameters\(.appServiceAuthClientId.\)\)\)\]"' "$ARM" || fail "App Service Authentication is not conditional on appServiceAuthClientId"
+grep -qF "\"condition\": \"[not(empty(parameters('appServiceAuthClientId')))]\"" "$ARM" || fail "App Service Authentication is not conditional on appServiceAuthClientId"
 pass "App Service Authentication option (off unless appServiceAuthClientId is set)"

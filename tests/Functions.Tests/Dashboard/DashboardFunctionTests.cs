@@ -27,7 +27,7 @@ public sealed class DashboardFunctionTests : IDisposable
 
     private DashboardFunction Function() => new(new DashboardAssets(_root));
 
-    private static HttpContext Context(string method, string path, string? ifNoneMatch = null)
+    private static DefaultHttpContext Context(string method, string path, string? ifNoneMatch = null)
     {
         var context = new DefaultHttpContext();
         context.Request.Method = method;
