@@ -102,6 +102,15 @@ param kubernetesBudgetInstances int = 1
 @maxValue(250)
 param fanoutBatchSize int = 100
 
+@description('Application (client) id of an Entra app registration to put App Service Authentication in front of the app, so dashboard users sign in and are recorded as the actor of their changes. Empty (default): off. See docs/dashboard.md.')
+param appServiceAuthClientId string = ''
+
+@description('Entra tenant of that app registration. Default: this subscription\'s tenant.')
+param appServiceAuthTenantId string = tenant().tenantId
+
+@description('The cluster name the dashboard header shows. Default: the AKS cluster name.')
+param dashboardClusterName string = aksClusterName
+
 @description('Further app settings (name to value) merged over the defaults, for tunables not listed here.')
 param extraAppSettings { *: string } = {}
 
@@ -209,6 +218,9 @@ var tunableSettings = {
   Kubernetes__RequestsPerSecond: string(kubernetesRequestsPerSecond)
   Kubernetes__RequestBurst: string(kubernetesRequestBurst)
   Kubernetes__BudgetInstances: string(kubernetesBudgetInstances)
+  Dashboard__ClusterName: dashboardClusterName
+  // Only behind App Service Authentication is X-MS-CLIENT-PRINCIPAL-NAME set by the platform and so trusted as the actor.
+  Auth__TrustAppServicePrincipal: string(!empty(appServiceAuthClientId))
 }
 
 module functionApp 'modules/function-app.bicep' = {
@@ -231,8 +243,18 @@ module functionApp 'modules/function-app.bicep' = {
   ]
 }
 
+module appServiceAuth 'modules/app-service-auth.bicep' = if (!empty(appServiceAuthClientId)) {
+  name: 'app-service-auth'
+  params: {
+    siteName: functionApp.outputs.name
+    clientId: appServiceAuthClientId
+    tenantId: appServiceAuthTenantId
+  }
+}
+
 output functionAppName string = functionApp.outputs.name
 output functionAppHostName string = functionApp.outputs.defaultHostName
+output dashboardUrl string = 'https://${functionApp.outputs.defaultHostName}/api/dashboard/'
 output identityClientId string = identity.outputs.clientId
 output identityPrincipalId string = identity.outputs.principalId
 output storageAccountName string = storage.outputs.name
