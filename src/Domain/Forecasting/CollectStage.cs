@@ -15,10 +15,14 @@ public sealed class CollectStage(ITargetCluster cluster, IPodMetricsSource metri
     private static readonly TimeSpan ReadBudget = TimeSpan.FromSeconds(20);
 
     /// <summary>Collects one sample for every target.</summary>
-    public async Task<CollectionPass> RunOnceAsync(CancellationToken cancellationToken)
+    public Task<CollectionPass> RunOnceAsync(CancellationToken cancellationToken) => RunOnceAsync(TargetScope.All, cancellationToken);
+
+    /// <summary>Collects one sample for every target of <paramref name="scope"/> (a batch of a fanned-out pass).</summary>
+    public async Task<CollectionPass> RunOnceAsync(TargetScope scope, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(scope);
         var now = time.GetUtcNow();
-        var snapshot = await ClusterSnapshot.TakeAsync(cluster, TargetScope.All, ReadBudget, time, cancellationToken);
+        var snapshot = await ClusterSnapshot.TakeAsync(cluster, scope, ReadBudget, time, cancellationToken);
         var byNamespace = new Dictionary<string, IReadOnlyList<PodUsage>>(StringComparer.Ordinal);
         var results = new List<CollectedTarget>();
         foreach (var target in snapshot.Targets)

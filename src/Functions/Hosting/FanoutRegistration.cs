@@ -30,6 +30,7 @@ public static class FanoutRegistration
         services.AddSingleton(sp => StorageClientFactory.CreateQueueService(sp.GetRequiredService<IOptions<StorageOptions>>().Value));
         services.AddSingleton<IWorkQueues, StorageWorkQueues>();
         services.AddSingleton<PoisonedBatches>();
+        services.AddSingleton<FanoutCoordinator>();
         return services;
     }
 

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Thoras.Cli.LocalHost;
 using Thoras.Domain.Fanout;
+using Thoras.Domain.Targets;
 using Thoras.Functions.Http;
 using Thoras.Infrastructure.Storage.Queues;
 using Thoras.Sandbox;
@@ -100,6 +101,21 @@ public sealed class FanoutHostFixture : IAsyncLifetime
         var created = await Cluster.CustomObjects.CreateNamespacedCustomObjectAsync<JsonElement>(
             Manifests.CustomObject("thoras.ai/v1", "AIScaleTarget", ns, "web", spec), "thoras.ai", "v1", ns, "aiscaletargets");
         return (ns, created.GetProperty("metadata").GetProperty("uid").GetString()!);
+    }
+
+    /// <summary>Publishes a vertical suggestion for container <c>app</c> as the forecast stage does; returns its UID.</summary>
+    public async Task<string> PublishAsync(string ns, string uid, string cpu)
+    {
+        var suggestion = new Suggestion
+        {
+            SuggestionUID = Guid.NewGuid().ToString(),
+            Start = DateTimeOffset.UtcNow,
+            End = DateTimeOffset.UtcNow.AddMinutes(15),
+            HasEnoughDataToScale = true,
+            ResourceRecommendations = [new ResourceRecommendation { ContainerName = "app", Requests = new ResourceAmounts { Cpu = Quantity.Parse(cpu) } }],
+        };
+        await Services.GetRequiredService<ITargetCluster>().UpdateStatusAsync(new TargetKey(ns, "web"), uid, s => s with { LatestSuggestion = suggestion }, CancellationToken.None);
+        return suggestion.SuggestionUID;
     }
 
     /// <summary>The target's condition of <paramref name="type"/>, or null.</summary>
