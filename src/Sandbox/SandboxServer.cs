@@ -12,6 +12,7 @@ using Thoras.Sandbox.Admission;
 using Thoras.Sandbox.Api;
 using Thoras.Sandbox.Faults;
 using Thoras.Sandbox.Seeding;
+using Thoras.Sandbox.Storage;
 using Thoras.Sandbox.Usage;
 using Thoras.Sandbox.Workloads;
 

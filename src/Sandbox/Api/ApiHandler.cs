@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Thoras.Sandbox.Admission;
 using Thoras.Sandbox.Faults;
 using Thoras.Sandbox.Seeding;
+using Thoras.Sandbox.Storage;
 using Thoras.Sandbox.Usage;
 using Thoras.Sandbox.Workloads;
 

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Thoras.Sandbox.Storage;
 
 namespace Thoras.Sandbox.Api;
 

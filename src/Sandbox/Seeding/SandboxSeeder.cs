@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Thoras.Sandbox.Admission;
-using Thoras.Sandbox.Api;
+using Thoras.Sandbox.Storage;
 using Thoras.Sandbox.Workloads;
 
 namespace Thoras.Sandbox.Seeding;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 
-namespace Thoras.Sandbox.Api;
+namespace Thoras.Sandbox.Storage;
 
 /// <summary>What changed in the store, as a watch stream reports it.</summary>
 internal sealed record WatchEvent(string Type, JsonObject Object);

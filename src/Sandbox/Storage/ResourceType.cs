@@ -1,4 +1,4 @@
-namespace Thoras.Sandbox.Api;
+namespace Thoras.Sandbox.Storage;
 
 /// <summary>One served resource: where it lives in the API and how it behaves.</summary>
 internal sealed record ResourceType(

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Thoras.Sandbox.Api;
+namespace Thoras.Sandbox.Storage;
 
 /// <summary>The resources the sandbox serves: the built-in kinds plus every applied CustomResourceDefinition.</summary>
 internal sealed class ResourceCatalog
