@@ -11,6 +11,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Thoras.Sandbox.Admission;
 using Thoras.Sandbox.Api;
 using Thoras.Sandbox.Faults;
+using Thoras.Sandbox.Schema;
 using Thoras.Sandbox.Seeding;
 using Thoras.Sandbox.Storage;
 using Thoras.Sandbox.Usage;
@@ -64,7 +65,7 @@ public sealed class SandboxServer : IAsyncDisposable
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var logger = loggerFactory.CreateLogger("Thoras.Sandbox");
         var catalog = new ResourceCatalog();
-        var store = new ObjectStore(catalog, options.TimeProvider, WorkloadController.Reacts, [new EventValidation()], options.EventTtl);
+        var store = new ObjectStore(catalog, options.TimeProvider, WorkloadController.Reacts, [new EventValidation(), new CustomResourceValidation()], options.EventTtl);
         var webhookClient = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var admission = new PodAdmission(store, options, webhookClient, logger);
         var workloads = new WorkloadController(store, admission, options);

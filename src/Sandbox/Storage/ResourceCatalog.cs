@@ -115,7 +115,8 @@ internal sealed class ResourceCatalog
                 HasStatus: v["subresources"]?["status"] is not null,
                 HasScale: v["subresources"]?["scale"] is not null,
                 IsCustom: true,
-                PrinterColumns: columns));
+                PrinterColumns: columns,
+                Schema: v["schema"]?["openAPIV3Schema"]?.DeepClone() as JsonObject));
         }
 
         lock (gate)
