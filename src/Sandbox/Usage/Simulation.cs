@@ -17,7 +17,7 @@ internal sealed class Simulation
     private readonly ObjectStore store;
     private readonly SandboxOptions options;
     private readonly TraceLibrary traces;
-    private readonly DateTimeOffset start;
+    private DateTimeOffset start;
     private readonly Dictionary<string, TimeSpan> checkedUntil = new(StringComparer.Ordinal);
 
     /// <summary>Per container (<c>pod uid/name</c>): the simulated time of its next usage sample, when it is checked again.</summary>
@@ -39,6 +39,13 @@ internal sealed class Simulation
     }
 
     public MetricsView Metrics { get; }
+
+    /// <summary>Continues simulated time from <paramref name="elapsed"/> (after a restart), so every trace goes on where it was.</summary>
+    public void Resume(TimeSpan elapsed)
+    {
+        lock (gate)
+            start = options.TimeProvider.GetUtcNow() - (elapsed / options.SpeedUp);
+    }
 
     /// <summary>Simulated time since the sandbox started: real elapsed time times the speed-up.</summary>
     public TimeSpan Elapsed => TimeSpan.FromTicks((long)((options.TimeProvider.GetUtcNow() - start).Ticks * options.SpeedUp));
