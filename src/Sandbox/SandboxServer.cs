@@ -71,6 +71,9 @@ public sealed class SandboxServer : IAsyncDisposable
     /// </summary>
     public static DateTimeOffset? SavedClock(string stateFile) => SandboxState.SavedAt(stateFile);
 
+    /// <summary>How often (real time) a running sandbox writes its <see cref="SandboxOptions.StateFile"/>.</summary>
+    public static TimeSpan StateSaveInterval => SandboxState.SaveInterval;
+
     public static async Task<SandboxServer> StartAsync(SandboxOptions? options = null, CancellationToken cancellation = default)
     {
         options ??= new SandboxOptions();
