@@ -29,9 +29,18 @@ internal sealed class CustomResourceValidation : IWriteStrategy
         if (errors.Any(e => e.Reason is "FieldValueNotSupported" or "FieldValueTypeInvalid"))
             errors.Add(FieldError.Invalid("<nil>", "null", "some validation rules were not checked because the object was invalid; correct the existing errors to complete validation"));
         else
-            errors.AddRange(rules.Validate(schema.Root, next, old));
+            errors.AddRange(rules.Validate(schema.Root, next, Completed(schema, old)));
         if (errors.Count > 0)
             throw ApiError.Invalid(requested, next["metadata"]?["name"]?.ToString() ?? "", errors);
+    }
+
+    /// <summary>The stored object as the API server reads it back, pruned and defaulted, for ratcheting to compare with.</summary>
+    private static JsonObject? Completed(StructuralSchema schema, JsonObject? old)
+    {
+        if (old?.DeepClone() is not JsonObject copy)
+            return null;
+        schema.Complete(copy);
+        return copy;
     }
 
     private static void AdmitDefinition(ResourceType requested, JsonObject crd)

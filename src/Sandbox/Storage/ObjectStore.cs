@@ -139,7 +139,13 @@ internal sealed class ObjectStore
         }
     }
 
-    public JsonObject Create(ResourceType type, string? ns, JsonObject obj, bool dryRun = false)
+    /// <param name="type">The type the object is created as.</param>
+    /// <param name="ns">Its namespace, for a namespaced type (default: the object's, else <c>default</c>).</param>
+    /// <param name="obj">The object.</param>
+    /// <param name="dryRun">Check and return it without storing it.</param>
+    /// <param name="admit">Whether the write strategies (validation, defaults) run; false only for seeding objects as
+    /// they were stored before their CRD's current rules.</param>
+    public JsonObject Create(ResourceType type, string? ns, JsonObject obj, bool dryRun = false, bool admit = true)
     {
         lock (gate)
         {
@@ -186,7 +192,7 @@ internal sealed class ObjectStore
             // As on the API server, status is not settable on create where a status subresource exists.
             if (type.HasStatus)
                 created.Remove("status");
-            foreach (var strategy in strategies)
+            foreach (var strategy in admit ? strategies : [])
                 strategy.Admit(type, null, created, "");
             if (type.StorageKey == ResourceCatalog.Crds.StorageKey)
                 catalog.Register(created);

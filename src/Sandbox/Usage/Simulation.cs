@@ -20,6 +20,9 @@ internal sealed class Simulation
     private DateTimeOffset start;
     private readonly Dictionary<string, TimeSpan> checkedUntil = new(StringComparer.Ordinal);
 
+    /// <summary>Per container: the memory limit it was last checked with, so a resize that lowers it is seen.</summary>
+    private readonly Dictionary<string, decimal> checkedLimit = new(StringComparer.Ordinal);
+
     /// <summary>Per container (<c>pod uid/name</c>): the simulated time of its next usage sample, when it is checked again.</summary>
     private readonly Dictionary<string, TimeSpan> nextSample = new(StringComparer.Ordinal);
 
@@ -94,6 +97,7 @@ internal sealed class Simulation
             {
                 nextSample.Remove(key);
                 checkedUntil.Remove(key);
+                checkedLimit.Remove(key);
             }
 
             nextDue = due;
@@ -118,6 +122,7 @@ internal sealed class Simulation
                 continue;
             var seen = checkedUntil.TryGetValue(key, out var from);
             checkedUntil[key] = now;
+            checkedLimit[key] = limit;
             var (_, baseMemory) = Scale(pod, container);
 
             // Each sample is checked once: the current one on first sight, then those that passed since the last call.
@@ -139,20 +144,28 @@ internal sealed class Simulation
 
     /// <summary>
     /// Looks at a resized pod at once: a memory limit lowered below the current demand OOM-kills the container now, as
-    /// the kernel does when the kubelet lowers the cgroup's limit, not at the container's next sample.
+    /// the kernel does when the kubelet lowers the cgroup's limit, not at the container's next sample. A raised limit
+    /// kills nothing.
     /// </summary>
     public void Resized(JsonObject pod)
     {
         lock (gate)
         {
             var uid = pod["metadata"]?["uid"]?.ToString();
+            var lowered = false;
             foreach (var status in (pod["status"]?["containerStatuses"] as JsonArray ?? []).OfType<JsonObject>())
             {
-                nextSample.Remove($"{uid}/{status["name"]}");
-                checkedUntil.Remove($"{uid}/{status["name"]}");
+                var key = $"{uid}/{status["name"]}";
+                if (!Quantity.TryParse(status["resources"]?["limits"]?["memory"]?.ToString(), out var limit)
+                    || (checkedLimit.TryGetValue(key, out var before) && limit >= before))
+                    continue;
+                nextSample.Remove(key);
+                checkedUntil.Remove(key);
+                lowered = true;
             }
 
-            nextDue = Min(nextDue, Check(pod, Elapsed));
+            if (lowered)
+                nextDue = Min(nextDue, Check(pod, Elapsed));
         }
     }
 
