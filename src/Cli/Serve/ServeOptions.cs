@@ -17,7 +17,8 @@ public sealed class ServeOptions
                                1 runs in real time; with a real cluster the app's clock is always real)
           --workers N          queue workers per queue function, standing in for Functions instances (default 1)
           --no-demo            do not seed the demo namespace into the sandbox
-          --state-dir PATH     where the key, kubeconfig and Azurite data live (default .thoras)
+          --state-dir PATH     where the key, kubeconfig, sandbox objects and Azurite data live (default .thoras)
+          --fresh              start the sandbox and the storage anew (forget both; the key stays)
         """;
 
     public int Port { get; private set; } = 7071;
@@ -38,6 +39,8 @@ public sealed class ServeOptions
 
     public string StateDirectory { get; private set; } = ".thoras";
 
+    public bool Fresh { get; private set; }
+
     public bool UseSandbox => KubeconfigPath is null;
 
     public static ServeOptions Parse(IReadOnlyList<string> args)
@@ -56,6 +59,7 @@ public sealed class ServeOptions
                 case "--no-demo": options.Demo = false; break;
                 case "--workers": options.Workers = ParseWorkers(Value()); break;
                 case "--state-dir": options.StateDirectory = Value(); break;
+                case "--fresh": options.Fresh = true; break;
                 case "--speed-up":
                     var text = Value();
                     if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var speedUp) || speedUp is <= 0 or > 100_000)

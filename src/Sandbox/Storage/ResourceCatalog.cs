@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Thoras.Sandbox.Api;
+namespace Thoras.Sandbox.Storage;
 
 /// <summary>The resources the sandbox serves: the built-in kinds plus every applied CustomResourceDefinition.</summary>
 internal sealed class ResourceCatalog
@@ -115,7 +115,8 @@ internal sealed class ResourceCatalog
                 HasStatus: v["subresources"]?["status"] is not null,
                 HasScale: v["subresources"]?["scale"] is not null,
                 IsCustom: true,
-                PrinterColumns: columns));
+                PrinterColumns: columns,
+                Schema: v["schema"]?["openAPIV3Schema"]?.DeepClone() as JsonObject));
         }
 
         lock (gate)

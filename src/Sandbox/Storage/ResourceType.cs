@@ -1,6 +1,9 @@
-namespace Thoras.Sandbox.Api;
+using System.Text.Json.Nodes;
 
-/// <summary>One served resource: where it lives in the API and how it behaves.</summary>
+namespace Thoras.Sandbox.Storage;
+
+/// <summary>One served resource: where it lives in the API and how it behaves (a custom resource's version with its
+/// <c>openAPIV3Schema</c>, never changed once registered).</summary>
 internal sealed record ResourceType(
     string Group,
     string Version,
@@ -12,7 +15,8 @@ internal sealed record ResourceType(
     bool HasScale,
     bool IsCustom = false,
     IReadOnlyList<PrinterColumn>? PrinterColumns = null,
-    StoredVersion? Conversion = null)
+    StoredVersion? Conversion = null,
+    JsonObject? Schema = null)
 {
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
