@@ -2,30 +2,41 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Thoras.Domain.Apply;
+using Thoras.Domain.Fanout;
 using Thoras.Domain.Recommendation;
-using Thoras.Domain.Suggestions;
 
 namespace Thoras.Cli.Bench;
 
 /// <summary>
-/// <c>thoras bench pass</c>: one full forecast + apply pass over a fleet of AIScaleTargets against a real Azurite and the
-/// sandbox cluster over HTTP, with trained models in place. Reports the pass's wall time against the wall time of only
-/// the Kubernetes and Storage calls it made (the union of their in-flight intervals), the calls by kind, and memory.
+/// <c>thoras bench pass</c>: forecast + apply ticks over a fleet of AIScaleTargets against a real Azurite and the sandbox
+/// cluster over HTTP, with trained models in place, run the way the app runs them: the timers' coordinator enqueues the
+/// batches and the local host's queue workers run the batch functions. Reports per tick the wall time from the first
+/// enqueue to the last batch's completion against the wall time of only the Kubernetes and Storage calls (the union of
+/// their in-flight intervals), the Kubernetes request rate per one-second window beside the budget, calls per target,
+/// the calls by kind, what was published, applied and poisoned, and memory.
 /// </summary>
 public static class PassBenchCommand
 {
     /// <summary>The usage text.</summary>
     public const string Usage = """
-        thoras bench pass [--targets N] [--days D] [--horizontal-share S] [--namespaces K] [--replicas R] [--format table|json]
+        thoras bench pass [--targets N] [--days D] [--horizontal-share S] [--namespaces K] [--replicas R]
+                          [--workers W] [--ticks T] [--qps Q] [--burst B] [--train M] [--format table|json]
           --targets N            AIScaleTargets, one Deployment each (default 100)
           --days D               days of 5-minute usage history per series, at least 1 (default 2)
           --horizontal-share S   share of the targets scaled horizontally, with an HPA; the rest vertically (default 0.2)
           --namespaces K         namespaces the targets are spread over (default 10, at most N)
           --replicas R           pods per workload (default 2)
+          --workers W            queue workers per queue function, standing in for instances (default 1)
+          --ticks T              forecast + apply ticks measured, 5 minutes of app time apart (default 1)
+          --qps Q, --burst B     the Kubernetes request budget (default 50 and 100, client-go's)
+          --train M              train only M models per series kind and store copies for the rest (default: train all)
           --format F             table (default) or json
-        Starts Azurite and the sandbox cluster, creates the fleet, stores its usage, trains and saves every model, then
-        measures one forecast pass and one apply pass. Progress goes to stderr, the report to stdout.
+        Starts Azurite, the sandbox cluster and the queue workers, creates the fleet, stores its usage, trains and saves
+        the models, then measures the ticks. Progress goes to stderr, the report to stdout.
         """;
+
+    /// <summary>How long one stage of a tick may take before the benchmark gives up on it.</summary>
+    private static readonly TimeSpan StageDeadline = TimeSpan.FromMinutes(30);
 
     /// <summary>Runs the benchmark; returns the exit code.</summary>
     public static async Task<int> RunAsync(IReadOnlyList<string> args, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -38,7 +49,7 @@ public static class PassBenchCommand
         return 0;
     }
 
-    /// <summary>Sets up the world for <paramref name="options"/>, measures one pass and returns its report.</summary>
+    /// <summary>Sets up the world for <paramref name="options"/>, measures the ticks and returns the report.</summary>
     public static async Task<PassReport> MeasureAsync(PassBenchOptions options, TextWriter progress, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -47,8 +58,8 @@ public static class PassBenchCommand
         var watch = Stopwatch.StartNew();
         void Say(string text) => progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{watch.Elapsed.TotalSeconds,7:0.0} s] {text}"));
 
-        Say("starting Azurite and the sandbox cluster");
-        await using var world = await PassWorld.StartAsync(cancellationToken);
+        Say(string.Create(CultureInfo.InvariantCulture, $"starting Azurite, the sandbox cluster and {options.Workers} queue worker(s) per function"));
+        await using var world = await PassWorld.StartAsync(new PassWorldOptions(options.Workers, options.Qps, options.Burst), cancellationToken);
 
         var step = Stopwatch.StartNew();
         Say(string.Create(CultureInfo.InvariantCulture, $"creating {fleet.Targets} workloads and AIScaleTargets in {fleet.Namespaces} namespaces"));
@@ -56,30 +67,18 @@ public static class PassBenchCommand
         var fleetSeconds = step.Elapsed.TotalSeconds;
 
         step.Restart();
-        var now = TimeProvider.System.GetUtcNow();
+        var now = world.Clock.GetUtcNow();
         Say(string.Create(CultureInfo.InvariantCulture, $"storing {options.Days:0.##} days of usage per series"));
         var blocks = await world.SeedUsageAsync(targets, options.Days, now, parallelism: 16, cancellationToken);
         var usageSeconds = step.Elapsed.TotalSeconds;
 
         step.Restart();
         Say(string.Create(CultureInfo.InvariantCulture, $"training and saving the models ({blocks} blocks stored in {usageSeconds:0.0} s)"));
-        var models = await world.TrainModelsAsync(targets, now, cancellationToken);
+        var models = await world.TrainModelsAsync(targets, now, options.Train, cancellationToken);
         var trainingSeconds = step.Elapsed.TotalSeconds;
+        var saved = PassWorld.SeriesOf(targets).Count();
 
-        Say(string.Create(CultureInfo.InvariantCulture, $"measuring one forecast + apply pass ({models} models trained in {trainingSeconds:0.0} s)"));
-        var report = await MeasurePassAsync(
-            world,
-            new FleetFigures(fleet.Targets, fleet.HorizontalCount, fleet.Namespaces, fleet.Replicas, options.Days),
-            new SetupFigures(fleetSeconds, usageSeconds, blocks, trainingSeconds, models),
-            cancellationToken);
-        Say(string.Create(CultureInfo.InvariantCulture, $"pass done in {report.PassSeconds:0.000} s"));
-        return report;
-    }
-
-    private static async Task<PassReport> MeasurePassAsync(PassWorld world, FleetFigures fleet, SetupFigures setup, CancellationToken cancellationToken)
-    {
-        var forecastStage = world.Forecast;
-        var applyStage = world.Apply;
+        var ticks = new List<TickReport>();
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
@@ -87,51 +86,36 @@ public static class PassBenchCommand
         var gen1 = GC.CollectionCount(1);
         var gen2 = GC.CollectionCount(2);
         var allocated = GC.GetTotalAllocatedBytes(precise: true);
+        var sampler = new MemorySampler(TimeSpan.FromMilliseconds(20));
+        for (var tick = 1; tick <= options.Ticks; tick++)
+        {
+            if (tick > 1)
+            {
+                world.Clock.Advance(TickLength);
+                await world.AppendLatestBlockAsync(targets, world.Clock.GetUtcNow(), cancellationToken);
+            }
 
-        using var sampler = new MemorySampler(TimeSpan.FromMilliseconds(20));
-        world.Recorder.Arm();
-        var start = Stopwatch.GetTimestamp();
-        var forecast = await forecastStage.RunOnceAsync(cancellationToken);
-        var between = Stopwatch.GetTimestamp();
-        var apply = await applyStage.RunOnceAsync(cancellationToken);
-        var end = Stopwatch.GetTimestamp();
-        world.Recorder.Disarm();
+            Say(string.Create(CultureInfo.InvariantCulture, $"measuring tick {tick} of {options.Ticks}: forecast then apply through the queues ({models} models trained, {saved} saved, in {trainingSeconds:0.0} s)"));
+            var measured = await MeasureTickAsync(world, fleet.Targets, cancellationToken);
+            Say(string.Create(CultureInfo.InvariantCulture, $"tick {tick} done in {measured.PassSeconds:0.000} s: {measured.Published} published, {measured.Applied} applied, {measured.Poison} poisoned"));
+            ticks.Add(measured);
+        }
+
         var (peakManaged, peakWorkingSet) = await sampler.StopAsync();
-
+        sampler.Dispose();
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
-        var calls = world.Recorder.Calls;
-        double Seconds(long ticks) => (double)ticks / Stopwatch.Frequency;
-        double Union(long from, long to) => Seconds(IntervalUnion.Length(calls
-            .Select(c => (Math.Max(c.Start, from), Math.Min(c.End, to)))));
-
         using var process = Process.GetCurrentProcess();
-        var targetCount = forecast.Targets.Count;
+        var targetTicks = fleet.Targets * options.Ticks;
         return new PassReport
         {
-            Fleet = fleet,
-            Setup = setup,
-            ForecastSeconds = Seconds(between - start),
-            ApplySeconds = Seconds(end - between),
-            PassSeconds = Seconds(end - start),
-            IoSeconds = Union(start, end),
-            ForecastIoSeconds = Union(start, between),
-            ApplyIoSeconds = Union(between, end),
-            Calls = [.. calls.GroupBy(c => c.Kind)
-                .Select(g => new CallFigures(g.Key, g.Count(), Seconds(g.Sum(c => c.End - c.Start)),
-                    Seconds(g.Sum(c => c.End - c.Start)) * 1000 / g.Count(), Seconds(g.Max(c => c.End - c.Start)) * 1000))
-                .OrderByDescending(c => c.TotalSeconds)],
-            ForecastOutcomes = Enum.GetValues<ForecastOutcome>().ToDictionary(o => o.ToString(), forecast.Count),
-            Series = new SeriesFigures(
-                forecast.Targets.Sum(t => t.Series.Count),
-                forecast.Targets.Sum(t => t.Series.Count(s => s.LoadedState)),
-                forecast.Targets.Sum(t => t.Series.Count(s => s.Retrained))),
-            ApplyOutcomes = Enum.GetValues<ApplyOutcome>().ToDictionary(o => o.ToString(), o => apply.Targets.Count(r => r.Outcome == o)),
-            Failures = [.. forecast.Targets.Where(t => t.Outcome == ForecastOutcome.Failed).Select(t => $"forecast {t.Key}: {t.Detail}")
-                .Concat(apply.Targets.Where(r => r.Outcome == ApplyOutcome.Failed).Select(r => $"apply {r.Key}: {r.Detail}"))
-                .Take(10)],
+            Fleet = new FleetFigures(fleet.Targets, fleet.HorizontalCount, fleet.Namespaces, fleet.Replicas, options.Days),
+            Setup = new SetupFigures(fleetSeconds, usageSeconds, blocks, trainingSeconds, models, saved),
+            Workers = options.Workers,
+            KubernetesBudget = new BudgetFigures(options.Qps, options.Burst),
+            Ticks = ticks,
             Memory = new MemoryFigures(
                 allocated,
-                targetCount > 0 ? (double)allocated / targetCount : 0,
+                targetTicks > 0 ? (double)allocated / targetTicks : 0,
                 peakManaged,
                 peakWorkingSet,
                 process.PeakWorkingSet64,
@@ -142,6 +126,81 @@ public static class PassBenchCommand
             Machine = new MachineFigures(Environment.ProcessorCount, RuntimeInformation.OSDescription, Environment.Version.ToString(), BuildConfiguration),
         };
     }
+
+    /// <summary>The app's time between two measured ticks: the forecast timer's default cadence.</summary>
+    public static readonly TimeSpan TickLength = TimeSpan.FromMinutes(5);
+
+    private static async Task<TickReport> MeasureTickAsync(PassWorld world, int targets, CancellationToken cancellationToken)
+    {
+        world.Recorder.Arm();
+        var start = Stopwatch.GetTimestamp();
+        var forecast = await RunStageAsync(world, BatchStage.Forecast, cancellationToken);
+        var apply = await RunStageAsync(world, BatchStage.Apply, cancellationToken);
+        var end = apply.End;
+        world.Recorder.Disarm();
+
+        var calls = world.Recorder.Calls.Where(c => c.Start < end).ToList();
+        double Seconds(long ticks) => (double)ticks / Stopwatch.Frequency;
+        double Union(long from, long to) => Seconds(IntervalUnion.Length(calls.Select(c => (Math.Max(c.Start, from), Math.Min(c.End, to)))));
+        var kubernetes = calls.Where(c => c.Kind.StartsWith("k8s ", StringComparison.Ordinal)).ToList();
+        var passSeconds = Seconds(end - start);
+        var perSecond = kubernetes.GroupBy(c => (c.Start - start) / Stopwatch.Frequency).Select(g => g.Count()).DefaultIfEmpty(0).Max();
+        int Sum(IEnumerable<BatchSummary> summaries, string outcome) => summaries.Sum(s => s.Count(outcome));
+        Dictionary<string, int> Outcomes(IEnumerable<BatchSummary> summaries, IEnumerable<string> names) =>
+            names.ToDictionary(n => n, n => Sum(summaries, n), StringComparer.Ordinal);
+        var forecastDone = forecast.Summaries.Where(s => !s.Poisoned).ToList();
+        var applyDone = apply.Summaries.Where(s => !s.Poisoned).ToList();
+        return new TickReport
+        {
+            Batches = forecast.Batches + apply.Batches,
+            PassSeconds = passSeconds,
+            ForecastSeconds = Seconds(forecast.End - start),
+            ApplySeconds = Seconds(end - forecast.End),
+            IoSeconds = Union(start, end),
+            ForecastIoSeconds = Union(start, forecast.End),
+            ApplyIoSeconds = Union(forecast.End, end),
+            KubernetesRequestsPerSecond = new RateFigures(passSeconds > 0 ? kubernetes.Count / passSeconds : 0, perSecond),
+            CallsPerTarget = (double)kubernetes.Count / targets,
+            StorageTransactionsPerTarget = (double)(calls.Count - kubernetes.Count) / targets,
+            Published = Sum(forecastDone, nameof(ForecastOutcome.Published)),
+            Applied = Sum(applyDone, nameof(ApplyOutcome.Applied)),
+            Poison = forecast.Summaries.Count(s => s.Poisoned) + apply.Summaries.Count(s => s.Poisoned),
+            ForecastOutcomes = Outcomes(forecastDone, Enum.GetNames<ForecastOutcome>()),
+            ApplyOutcomes = Outcomes(applyDone, Enum.GetNames<ApplyOutcome>()),
+            Models = new ModelFigures(calls.Count(c => c.Kind == "blob GET models"), calls.Count(c => c.Kind == "blob PUT models")),
+            Calls = [.. calls.GroupBy(c => c.Kind)
+                .Select(g => new CallFigures(g.Key, g.Count(), Seconds(g.Sum(c => c.End - c.Start)),
+                    Seconds(g.Sum(c => c.End - c.Start)) * 1000 / g.Count(), Seconds(g.Max(c => c.End - c.Start)) * 1000))
+                .OrderByDescending(c => c.TotalSeconds)],
+        };
+    }
+
+    /// <summary>
+    /// Enqueues <paramref name="stage"/>'s batches through the timers' coordinator and waits until every batch has
+    /// finished or been poisoned, as the batch functions and the queue workers log it.
+    /// </summary>
+    private static async Task<StageRun> RunStageAsync(PassWorld world, BatchStage stage, CancellationToken cancellationToken)
+    {
+        var seen = world.Summaries.Summaries.Count;
+        var enqueued = await world.Coordinator.EnqueueAsync(stage, [], cancellationToken);
+        var deadline = Stopwatch.GetTimestamp() + (long)(StageDeadline.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            var summaries = world.Summaries.Summaries.Skip(seen).Where(s => s.Stage == stage).ToList();
+            if (summaries.Count >= enqueued.Batches)
+                return new StageRun(enqueued.Batches, summaries, summaries.Count > 0 ? summaries.Max(s => s.At) : Stopwatch.GetTimestamp());
+            if (Stopwatch.GetTimestamp() > deadline)
+            {
+                throw new TimeoutException(string.Create(CultureInfo.InvariantCulture,
+                    $"The {stage} batches did not finish within {StageDeadline}: {summaries.Count} of {enqueued.Batches} done."));
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
+        }
+    }
+
+    /// <summary>One stage of a tick: the batches enqueued, what they logged as they finished, and when the last did.</summary>
+    private sealed record StageRun(int Batches, IReadOnlyList<BatchSummary> Summaries, long End);
 
 #if DEBUG
     private const string BuildConfiguration = "Debug";
@@ -192,15 +251,35 @@ public static class PassBenchCommand
 /// <summary>The options of <c>thoras bench pass</c>.</summary>
 public sealed record PassBenchOptions(FleetSpec Fleet, double Days, bool Json)
 {
+    /// <summary>Queue workers per queue function.</summary>
+    public int Workers { get; init; } = 1;
+
+    /// <summary>Ticks measured.</summary>
+    public int Ticks { get; init; } = 1;
+
+    /// <summary>The Kubernetes request budget's requests per second.</summary>
+    public double Qps { get; init; } = 50;
+
+    /// <summary>The Kubernetes request budget's burst.</summary>
+    public int Burst { get; init; } = 100;
+
+    /// <summary>Models trained per series kind (the rest are copies), or null to train every series.</summary>
+    public int? Train { get; init; }
+
     /// <summary>Parses and checks the command line; bad input is a <see cref="CommandLineException"/>.</summary>
     public static PassBenchOptions Parse(IReadOnlyList<string> args)
     {
         var parsed = Arguments.Parse(args, new HashSet<string>());
-        var targets = WholeNumber(parsed, "--targets", 100, 1);
+        var targets = WholeNumber(parsed, "--targets", 100, 1, 1_000_000);
         var days = parsed.Number("--days", 2);
         var share = parsed.Number("--horizontal-share", 0.2);
-        var namespaces = Math.Min(targets, WholeNumber(parsed, "--namespaces", 10, 1));
-        var replicas = WholeNumber(parsed, "--replicas", 2, 1);
+        var namespaces = Math.Min(targets, WholeNumber(parsed, "--namespaces", 10, 1, 1_000_000));
+        var replicas = WholeNumber(parsed, "--replicas", 2, 1, 1_000_000);
+        var workers = WholeNumber(parsed, "--workers", 1, 1, 64);
+        var ticks = WholeNumber(parsed, "--ticks", 1, 1, 100);
+        var qps = parsed.Number("--qps", 50);
+        var burst = WholeNumber(parsed, "--burst", 100, 1, 1_000_000);
+        int? train = parsed.String("--train") is null ? null : WholeNumber(parsed, "--train", 1, 1, 1_000_000);
         var format = parsed.String("--format") ?? "table";
         parsed.RejectUnknown();
         if (parsed.Positional.Count > 0)
@@ -209,16 +288,21 @@ public sealed record PassBenchOptions(FleetSpec Fleet, double Days, bool Json)
             throw new CommandLineException("Option --days: at least 1, so every series has the 24 hours min_lookback_to_scale asks for.");
         if (share is < 0 or > 1)
             throw new CommandLineException("Option --horizontal-share: a share from 0 to 1.");
+        if (!(qps > 0) || double.IsInfinity(qps))
+            throw new CommandLineException("Option --qps: a positive number of requests per second.");
         if (format is not ("table" or "json"))
             throw new CommandLineException($"Option --format: '{format}' is not table or json.");
-        return new PassBenchOptions(new FleetSpec(targets, namespaces, share, replicas), days, format == "json");
+        return new PassBenchOptions(new FleetSpec(targets, namespaces, share, replicas), days, format == "json")
+        {
+            Workers = workers, Ticks = ticks, Qps = qps, Burst = burst, Train = train,
+        };
     }
 
-    private static int WholeNumber(Arguments parsed, string name, int fallback, int minimum)
+    private static int WholeNumber(Arguments parsed, string name, int fallback, int minimum, int maximum)
     {
         var value = parsed.Number(name, fallback);
-        if (value != Math.Floor(value) || value < minimum || value > 1_000_000)
-            throw new CommandLineException(string.Create(CultureInfo.InvariantCulture, $"Option {name}: a whole number from {minimum} to 1000000."));
+        if (value != Math.Floor(value) || value < minimum || value > maximum)
+            throw new CommandLineException(string.Create(CultureInfo.InvariantCulture, $"Option {name}: a whole number from {minimum} to {maximum}."));
         return (int)value;
     }
 }

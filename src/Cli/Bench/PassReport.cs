@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Thoras.Domain.Recommendation;
 
 namespace Thoras.Cli.Bench;
 
@@ -14,46 +13,16 @@ public sealed record PassReport
     /// <summary>How long the unmeasured setup took.</summary>
     public required SetupFigures Setup { get; init; }
 
-    /// <summary>Wall time of the forecast stage, in seconds.</summary>
-    public required double ForecastSeconds { get; init; }
+    /// <summary>Queue workers per queue function, standing in for instances.</summary>
+    public required int Workers { get; init; }
 
-    /// <summary>Wall time of the apply stage, in seconds.</summary>
-    public required double ApplySeconds { get; init; }
+    /// <summary>The Kubernetes request budget the app held to.</summary>
+    public required BudgetFigures KubernetesBudget { get; init; }
 
-    /// <summary>Wall time of the whole pass (forecast then apply), in seconds.</summary>
-    public required double PassSeconds { get; init; }
+    /// <summary>The measured ticks, first tick first.</summary>
+    public required IReadOnlyList<TickReport> Ticks { get; init; }
 
-    /// <summary>The union of the in-flight intervals of every Kubernetes and Storage call of the pass, in seconds.</summary>
-    public required double IoSeconds { get; init; }
-
-    /// <summary>The I/O union within the forecast stage, in seconds.</summary>
-    public required double ForecastIoSeconds { get; init; }
-
-    /// <summary>The I/O union within the apply stage, in seconds.</summary>
-    public required double ApplyIoSeconds { get; init; }
-
-    /// <summary>Pass wall time divided by I/O time: 1 means the pass only waited for its calls.</summary>
-    public double Ratio => IoSeconds > 0 ? PassSeconds / IoSeconds : double.PositiveInfinity;
-
-    /// <summary>The calls of the pass by kind, most total time first.</summary>
-    public required IReadOnlyList<CallFigures> Calls { get; init; }
-
-    /// <summary>How many calls the pass made.</summary>
-    public int CallCount => Calls.Sum(c => c.Count);
-
-    /// <summary>Forecast outcomes by name (Published, Observed, NotDue, Failed).</summary>
-    public required IReadOnlyDictionary<string, int> ForecastOutcomes { get; init; }
-
-    /// <summary>Series forecast, and of those how many loaded a stored model and how many were retrained.</summary>
-    public required SeriesFigures Series { get; init; }
-
-    /// <summary>Apply outcomes by name (Applied, UpToDate, InProgress, NotApplied, Failed).</summary>
-    public required IReadOnlyDictionary<string, int> ApplyOutcomes { get; init; }
-
-    /// <summary>The first few failures of either stage, as "target: detail".</summary>
-    public required IReadOnlyList<string> Failures { get; init; }
-
-    /// <summary>Memory during the pass.</summary>
+    /// <summary>Memory over the measured ticks.</summary>
     public required MemoryFigures Memory { get; init; }
 
     /// <summary>Where it ran.</summary>
@@ -71,27 +40,30 @@ public sealed record PassReport
         Line("fleet      {0} targets ({1} vertical, {2} horizontal) in {3} namespaces, {4} pods each, {5:0.##} days of 5-minute usage",
             Fleet.Targets, Fleet.Targets - Fleet.Horizontal, Fleet.Horizontal, Fleet.Namespaces, Fleet.Replicas, Fleet.Days);
         Line("machine    {0} cores, {1}, .NET {2}, {3} build", Machine.Processors, Machine.Os, Machine.Runtime, Machine.Configuration);
-        Line("setup      fleet {0:0.0} s, usage {1:0.0} s ({2} blocks), training {3:0.0} s ({4} models)",
-            Setup.FleetSeconds, Setup.UsageSeconds, Setup.BlocksWritten, Setup.TrainingSeconds, Setup.ModelsSaved);
+        Line("setup      fleet {0:0.0} s, usage {1:0.0} s ({2} blocks), training {3:0.0} s ({4} models trained, {5} saved)",
+            Setup.FleetSeconds, Setup.UsageSeconds, Setup.BlocksWritten, Setup.TrainingSeconds, Setup.ModelsTrained, Setup.ModelsSaved);
+        Line("app        {0} queue worker(s) per function; Kubernetes budget {1:0.##} requests/s, burst {2}", Workers, KubernetesBudget.Qps, KubernetesBudget.Burst);
+        for (var i = 0; i < Ticks.Count; i++)
+        {
+            var tick = Ticks[i];
+            text.AppendLine();
+            Line("tick {0}     {1} batches; pass {2:0.000} s (forecast {3:0.000} s, apply {4:0.000} s); I/O {5:0.000} s, ratio {6:0.00}",
+                i + 1, tick.Batches, tick.PassSeconds, tick.ForecastSeconds, tick.ApplySeconds, tick.IoSeconds, tick.Ratio);
+            Line("           Kubernetes {0:0.0} requests/s mean, {1} max in one second; {2:0.00} Kubernetes calls and {3:0.00} storage transactions per target",
+                tick.KubernetesRequestsPerSecond.Mean, tick.KubernetesRequestsPerSecond.Max, tick.CallsPerTarget, tick.StorageTransactionsPerTarget);
+            Line("           published {0}, applied {1}, poison {2}; models loaded {3}, saved {4}", tick.Published, tick.Applied, tick.Poison, tick.Models.Loaded, tick.Models.Saved);
+            Line("           forecast {0}", Outcomes(tick.ForecastOutcomes));
+            Line("           apply    {0}", Outcomes(tick.ApplyOutcomes));
+            Line("{0,-40} {1,7} {2,10} {3,9} {4,9}", "  calls", "count", "total s", "mean ms", "max ms");
+            foreach (var call in tick.Calls)
+                Line("{0,-40} {1,7} {2,10:0.000} {3,9:0.00} {4,9:0.0}", "  " + call.Kind, call.Count, call.TotalSeconds, call.MeanMilliseconds, call.MaxMilliseconds);
+            Line("{0,-40} {1,7}", "  all", tick.CallCount);
+        }
+
         text.AppendLine();
-        Line("{0,-10} {1,10} {2,10} {3,8}", "stage", "wall s", "I/O s", "ratio");
-        Line("{0,-10} {1,10:0.000} {2,10:0.000} {3,8:0.00}", "forecast", ForecastSeconds, ForecastIoSeconds, Divide(ForecastSeconds, ForecastIoSeconds));
-        Line("{0,-10} {1,10:0.000} {2,10:0.000} {3,8:0.00}", "apply", ApplySeconds, ApplyIoSeconds, Divide(ApplySeconds, ApplyIoSeconds));
-        Line("{0,-10} {1,10:0.000} {2,10:0.000} {3,8:0.00}", "pass", PassSeconds, IoSeconds, Ratio);
-        text.AppendLine();
-        Line("{0,-40} {1,7} {2,10} {3,9} {4,9}", "calls", "count", "total s", "mean ms", "max ms");
-        foreach (var call in Calls)
-            Line("{0,-40} {1,7} {2,10:0.000} {3,9:0.00} {4,9:0.0}", call.Kind, call.Count, call.TotalSeconds, call.MeanMilliseconds, call.MaxMilliseconds);
-        Line("{0,-40} {1,7}", "all", CallCount);
-        text.AppendLine();
-        Line("forecast   {0}; series {1}: {2} loaded a stored model, {3} retrained",
-            Outcomes(ForecastOutcomes), Series.Forecast, Series.LoadedModel, Series.Retrained);
-        Line("apply      {0}", Outcomes(ApplyOutcomes));
-        foreach (var failure in Failures)
-            Line("  failed   {0}", failure);
-        Line("memory     peak managed heap {0:0.0} MB, peak working set {1:0.0} MB during the pass; process peak working set {2:0.0} MB (whole run)",
+        Line("memory     peak managed heap {0:0.0} MB, peak working set {1:0.0} MB during the ticks; process peak working set {2:0.0} MB (whole run)",
             Mb(Memory.PeakManagedBytes), Mb(Memory.PeakWorkingSetBytes), Mb(Memory.ProcessPeakWorkingSetBytes));
-        Line("           allocated {0:0.0} MB ({1:0.00} MB per target); GCs gen0 {2}, gen1 {3}, gen2 {4}; Azurite peak RSS {5}",
+        Line("           allocated {0:0.0} MB ({1:0.00} MB per target and tick); GCs gen0 {2}, gen1 {3}, gen2 {4}; Azurite peak RSS {5}",
             Mb(Memory.AllocatedBytes), Mb(Memory.AllocatedBytesPerTarget), Memory.Gen0Collections, Memory.Gen1Collections, Memory.Gen2Collections,
             Memory.AzuritePeakResidentBytes is { } azurite ? string.Format(c, "{0:0.0} MB", Mb(azurite)) : "unknown");
         return text.ToString();
@@ -104,8 +76,6 @@ public sealed record PassReport
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    private static double Divide(double a, double b) => b > 0 ? a / b : double.PositiveInfinity;
-
     private static double Mb(double bytes) => bytes / (1024 * 1024);
 
     private static string Outcomes(IReadOnlyDictionary<string, int> outcomes) =>
@@ -115,14 +85,84 @@ public sealed record PassReport
 /// <summary>The benchmarked fleet.</summary>
 public sealed record FleetFigures(int Targets, int Horizontal, int Namespaces, int Replicas, double Days);
 
-/// <summary>Setup times (not measured as part of the pass).</summary>
-public sealed record SetupFigures(double FleetSeconds, double UsageSeconds, long BlocksWritten, double TrainingSeconds, int ModelsSaved);
+/// <summary>Setup times (not measured as part of the ticks); models trained, and saved (trained ones and copies).</summary>
+public sealed record SetupFigures(double FleetSeconds, double UsageSeconds, long BlocksWritten, double TrainingSeconds, int ModelsTrained, int ModelsSaved);
+
+/// <summary>A Kubernetes request budget: requests per second and burst.</summary>
+public sealed record BudgetFigures(double Qps, int Burst);
+
+/// <summary>A request rate: the mean over the tick and the most requests started in one one-second window.</summary>
+public sealed record RateFigures(double Mean, int Max);
+
+/// <summary>Stored models read (<c>blob GET models</c>) and written (<c>blob PUT models</c>, a retraining) in a tick.</summary>
+public sealed record ModelFigures(int Loaded, int Saved);
+
+/// <summary>
+/// One measured tick: the forecast batches enqueued and run, then the apply batches. <see cref="PassSeconds"/> runs
+/// from the first enqueue to the last batch's completion.
+/// </summary>
+public sealed record TickReport
+{
+    /// <summary>Messages enqueued (forecast and apply).</summary>
+    public required int Batches { get; init; }
+
+    /// <summary>From the forecast coordinator's first enqueue to the last apply batch's completion, in seconds.</summary>
+    public required double PassSeconds { get; init; }
+
+    /// <summary>From the forecast enqueue to the last forecast batch's completion, in seconds.</summary>
+    public required double ForecastSeconds { get; init; }
+
+    /// <summary>From there to the last apply batch's completion, in seconds.</summary>
+    public required double ApplySeconds { get; init; }
+
+    /// <summary>The union of the in-flight intervals of every Kubernetes and Storage call of the tick, in seconds.</summary>
+    public required double IoSeconds { get; init; }
+
+    /// <summary>The I/O union within the forecast stage, in seconds.</summary>
+    public required double ForecastIoSeconds { get; init; }
+
+    /// <summary>The I/O union within the apply stage, in seconds.</summary>
+    public required double ApplyIoSeconds { get; init; }
+
+    /// <summary>Pass wall time divided by I/O time: 1 means the tick only waited for its calls.</summary>
+    public double Ratio => IoSeconds > 0 ? PassSeconds / IoSeconds : double.PositiveInfinity;
+
+    /// <summary>Kubernetes API requests sent per second: over the tick, and the most in one one-second window.</summary>
+    public required RateFigures KubernetesRequestsPerSecond { get; init; }
+
+    /// <summary>Kubernetes API requests per target (coordinator lists included).</summary>
+    public required double CallsPerTarget { get; init; }
+
+    /// <summary>Table, blob and queue transactions per target (queue polls and the coordinator's enqueues included).</summary>
+    public required double StorageTransactionsPerTarget { get; init; }
+
+    /// <summary>Suggestions published.</summary>
+    public required int Published { get; init; }
+
+    /// <summary>Targets applied.</summary>
+    public required int Applied { get; init; }
+
+    /// <summary>Messages that went to a poison queue.</summary>
+    public required int Poison { get; init; }
+
+    /// <summary>Forecast outcomes by name, summed over the batches' summaries.</summary>
+    public required IReadOnlyDictionary<string, int> ForecastOutcomes { get; init; }
+
+    /// <summary>Apply outcomes by name, summed over the batches' summaries.</summary>
+    public required IReadOnlyDictionary<string, int> ApplyOutcomes { get; init; }
+
+    /// <summary>Stored models read and written.</summary>
+    public required ModelFigures Models { get; init; }
+
+    /// <summary>The calls of the tick by kind, most total time first.</summary>
+    public required IReadOnlyList<CallFigures> Calls { get; init; }
+
+    /// <summary>How many calls the tick made.</summary>
+    public int CallCount => Calls.Sum(c => c.Count);
+}
 
 /// <summary>The calls of one kind.</summary>
 public sealed record CallFigures(string Kind, int Count, double TotalSeconds, double MeanMilliseconds, double MaxMilliseconds);
-
-/// <summary>Series forecast in the pass.</summary>
-public sealed record SeriesFigures(int Forecast, int LoadedModel, int Retrained);
 
 /// <summary>
 /// Memory of the benchmark process during the pass (the app, and the in-process sandbox cluster with it), sampled

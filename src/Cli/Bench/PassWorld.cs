@@ -4,16 +4,21 @@ using System.Text.Json.Nodes;
 using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Storage.Blobs;
+using Azure.Storage.Queues;
 using k8s;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Thoras.Domain.Apply;
+using Thoras.Cli.LocalHost;
+using Thoras.Domain.Fanout;
 using Thoras.Domain.Forecasting;
 using Thoras.Domain.Recommendation;
 using Thoras.Domain.Suggestions;
 using Thoras.Domain.Targets;
 using Thoras.Functions.Hosting;
+using Thoras.Functions.Http;
+using Thoras.Infrastructure.Kubernetes.Connection;
+using Thoras.Infrastructure.Storage;
 using Thoras.Infrastructure.Storage.Emulator;
 using Thoras.Sandbox;
 using Thoras.Sandbox.Seeding;
@@ -33,14 +38,27 @@ public sealed class PassWorld : IAsyncDisposable
     private readonly AzuriteProcess azurite;
     private readonly SandboxServer sandbox;
     private readonly ServiceProvider services;
+    private readonly QueueWorkers workers;
 
-    private PassWorld(AzuriteProcess azurite, SandboxServer sandbox, ServiceProvider services, IoRecorder recorder)
+    private PassWorld(AzuriteProcess azurite, SandboxServer sandbox, ServiceProvider services, QueueWorkers workers, IoRecorder recorder, BatchSummaryLog summaries, BenchClock clock)
     {
         this.azurite = azurite;
         this.sandbox = sandbox;
         this.services = services;
+        this.workers = workers;
         Recorder = recorder;
+        Summaries = summaries;
+        Clock = clock;
     }
+
+    /// <summary>What the batch functions logged as they finished.</summary>
+    public BatchSummaryLog Summaries { get; }
+
+    /// <summary>The app's clock: real time, moved on by a tick's length between measured ticks.</summary>
+    public BenchClock Clock { get; }
+
+    /// <summary>The forecast and apply timers' coordinator as the app wires it.</summary>
+    public FanoutCoordinator Coordinator => services.GetRequiredService<FanoutCoordinator>();
 
     /// <summary>Records the calls of the app's Kubernetes and Storage clients while armed.</summary>
     public IoRecorder Recorder { get; }
@@ -48,17 +66,20 @@ public sealed class PassWorld : IAsyncDisposable
     /// <summary>The forecast stage as the app wires it.</summary>
     public ForecastStage Forecast => services.GetRequiredService<ForecastStage>();
 
-    /// <summary>The apply stage as the app wires it.</summary>
-    public ApplyStage Apply => services.GetRequiredService<ApplyStage>();
-
     /// <summary>The process id of the shell that owns Azurite (its child is Azurite's node process).</summary>
     public int AzuriteWatchdogProcessId => azurite.WatchdogProcessId;
 
-    /// <summary>Starts Azurite and the sandbox and wires the app to both.</summary>
-    public static async Task<PassWorld> StartAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Starts Azurite and the sandbox, wires the app to both with the Kubernetes request budget of
+    /// <paramref name="options"/>, and starts the local host's queue workers (<see cref="PassWorldOptions.Workers"/> per
+    /// queue function) on queues of this run.
+    /// </summary>
+    public static async Task<PassWorld> StartAsync(PassWorldOptions options, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions(), cancellationToken);
         SandboxServer? sandbox = null;
+        ServiceProvider? services = null;
         try
         {
             // A node big enough for every pod, so in-place resizes are decided on the suggestion, not on a full node.
@@ -74,21 +95,45 @@ public sealed class PassWorld : IAsyncDisposable
                 ["Storage:TablePrefix"] = prefix,
                 ["Kubernetes:Mode"] = "url",
                 ["Kubernetes:ClusterUrl"] = sandbox.BaseUrl.ToString(),
+                ["Kubernetes:RequestsPerSecond"] = options.RequestsPerSecond.ToString(CultureInfo.InvariantCulture),
+                ["Kubernetes:RequestBurst"] = options.RequestBurst.ToString(CultureInfo.InvariantCulture),
+                [WorkQueueSettings.Collect] = prefix + "-collect",
+                [WorkQueueSettings.Forecast] = prefix + "-forecast",
+                [WorkQueueSettings.Apply] = prefix + "-apply",
             }).Build();
             var connection = azurite.ConnectionString;
-            var cluster = sandbox.BaseUrl.ToString();
-            var services = new ServiceCollection()
-                .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning))
+            var kubernetes = new KubernetesOptions
+            {
+                Mode = KubernetesModes.Url, ClusterUrl = sandbox.BaseUrl.ToString(), RequestsPerSecond = options.RequestsPerSecond, RequestBurst = options.RequestBurst,
+            };
+            var summaries = new BatchSummaryLog(prefix + "-forecast", prefix + "-apply");
+            var clock = new BenchClock();
+            services = new ServiceCollection()
+                .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning).AddProvider(summaries).AddFilter<BatchSummaryLog>(null, LogLevel.Information))
                 .AddThorasFunctions(configuration)
-                // The same clients the app builds, each with a recorder in its HTTP pipeline.
-                .AddSingleton<IKubernetes>(_ => new k8s.Kubernetes(new KubernetesClientConfiguration { Host = cluster }, new RecordingHandler(recorder)))
-                .AddSingleton(_ => new TableServiceClient(connection, WithRecorder(new TableClientOptions(), recorder, "table", prefix)))
-                .AddSingleton(_ => new BlobServiceClient(connection, WithRecorder(new BlobClientOptions(), recorder, "blob", prefix)))
+                .AddSingleton<TimeProvider>(clock)
+                // The same clients the app builds, each with a recorder in its HTTP pipeline; the Kubernetes recorder
+                // sits inside the budget and the retry, so it sees every request actually sent.
+                .AddSingleton<IKubernetes>(_ => new k8s.Kubernetes(
+                    new KubernetesClientConfiguration { Host = kubernetes.ClusterUrl },
+                    [.. KubernetesClientFactory.RequestHandlers(kubernetes, TimeProvider.System), new RecordingHandler(recorder)]))
+                .AddSingleton(_ => new TableServiceClient(connection, WithRecorder(StorageRetry.Configure(new TableClientOptions()), recorder, "table", prefix)))
+                .AddSingleton(_ => new BlobServiceClient(connection, WithRecorder(StorageRetry.Configure(new BlobClientOptions()), recorder, "blob", prefix)))
+                .AddSingleton(_ => new QueueServiceClient(connection,
+                    WithRecorder(StorageRetry.Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }), recorder, "queue", prefix)))
+                .AddSingleton<IConfiguration>(configuration)
+                .AddSingleton(FunctionCatalog.FromAssembly(typeof(HealthFunction).Assembly))
+                .AddSingleton(new LocalHostOptions { QueueWorkers = options.Workers })
+                .AddSingleton(QueueHostOptions.FromAppHostJson())
                 .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false });
-            return new PassWorld(azurite, sandbox, services, recorder);
+            var workers = ActivatorUtilities.CreateInstance<QueueWorkers>(services);
+            await workers.StartAsync(cancellationToken);
+            return new PassWorld(azurite, sandbox, services, workers, recorder, summaries, clock);
         }
         catch
         {
+            if (services is not null)
+                await services.DisposeAsync();
             if (sandbox is not null)
                 await sandbox.DisposeAsync();
             await azurite.DisposeAsync();
@@ -157,34 +202,63 @@ public sealed class PassWorld : IAsyncDisposable
     }
 
     /// <summary>
-    /// Trains each series' forecaster on its stored history, in process and with the stage's own settings, and saves
-    /// the state through the app's model store: the measured pass then loads models and does not retrain. Returns the
-    /// number of models saved.
+    /// Trains series' forecasters on their stored history, in process and with the stage's own settings, and saves the
+    /// states through the app's model store: the measured pass then loads models and does not retrain. With
+    /// <paramref name="train"/> set, only that many series of each kind (direction and series name) are trained and every
+    /// other series of the kind gets a copy of one of their states (round robin): it still loads its own stored model
+    /// and reads its own usage, and the setup takes minutes at fleet size. Returns the number of models trained.
     /// </summary>
-    public async Task<int> TrainModelsAsync(IReadOnlyList<AIScaleTarget> targets, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<int> TrainModelsAsync(IReadOnlyList<AIScaleTarget> targets, DateTimeOffset now, int? train, CancellationToken cancellationToken)
     {
         var usage = services.GetRequiredService<IUsageStore>();
         var models = services.GetRequiredService<IModelStore>();
         var stage = Forecast;
-        var saved = 0;
-        await Parallel.ForEachAsync(SeriesOf(targets), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, async (each, token) =>
+        var kinds = SeriesOf(targets).GroupBy(s => (s.Direction, s.Series)).Select(g => g.ToList()).ToList();
+        var trained = 0;
+        foreach (var kind in kinds)
         {
-            var settings = stage.SettingsFor(each.Target.Spec, each.Direction);
-            var stored = await usage.ListAsync(each.Target.Metadata.Uid, each.Series, now - settings.TrainingWindow, token);
-            var forecaster = new UsageForecaster(settings);
-            foreach (var block in UsageSeries.CompleteAndContiguous(stored, settings.Block, now))
+            var originals = kind.Take(train ?? kind.Count).ToList();
+            var states = new byte[originals.Count][];
+            await Parallel.ForEachAsync(Enumerable.Range(0, originals.Count), new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount, CancellationToken = cancellationToken }, async (i, token) =>
             {
-                forecaster.Observe(block);
-            }
+                var each = originals[i];
+                var settings = stage.SettingsFor(each.Target.Spec, each.Direction);
+                var stored = await usage.ListAsync(each.Target.Metadata.Uid, each.Series, now - settings.TrainingWindow, token);
+                var forecaster = new UsageForecaster(settings);
+                foreach (var block in UsageSeries.CompleteAndContiguous(stored, settings.Block, now))
+                {
+                    forecaster.Observe(block);
+                }
 
-            forecaster.Suggest();
-            using var state = new MemoryStream();
-            forecaster.SaveState(state);
-            state.Position = 0;
-            await models.SaveAsync(each.Target.Metadata.Uid, each.Series, state, token);
-            Interlocked.Increment(ref saved);
+                forecaster.Suggest();
+                using var state = new MemoryStream();
+                forecaster.SaveState(state);
+                states[i] = state.ToArray();
+                Interlocked.Increment(ref trained);
+            });
+            await Parallel.ForEachAsync(Enumerable.Range(0, kind.Count), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (i, token) =>
+            {
+                using var state = new MemoryStream(states[i % states.Length], writable: false);
+                await models.SaveAsync(kind[i].Target.Metadata.Uid, kind[i].Series, state, token);
+            });
+        }
+
+        return trained;
+    }
+
+    /// <summary>
+    /// Stores the 5-minute block that ends at <paramref name="now"/> for every series of <paramref name="targets"/>, as
+    /// collect would have between two ticks, so the next tick's forecast sees complete, current history.
+    /// </summary>
+    public async Task AppendLatestBlockAsync(IReadOnlyList<AIScaleTarget> targets, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var usage = services.GetRequiredService<IUsageStore>();
+        var block = new ForecastSettings().Block;
+        await Parallel.ForEachAsync(SeriesOf(targets), new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (each, token) =>
+        {
+            var latest = History(each.Target.Metadata.Uid + each.Series, block.TotalDays, now);
+            await usage.AppendAsync(each.Target.Metadata.Uid, each.Series, latest, token);
         });
-        return saved;
     }
 
     /// <summary>The series the forecast stage reads for each target: per container CPU and memory (vertical), total CPU (horizontal).</summary>
@@ -259,6 +333,8 @@ public sealed class PassWorld : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await workers.StopAsync(CancellationToken.None);
+        workers.Dispose();
         await services.DisposeAsync();
         await sandbox.DisposeAsync();
         await azurite.DisposeAsync();
@@ -281,6 +357,23 @@ public sealed class PassWorld : IAsyncDisposable
 
         return hash;
     }
+}
+
+/// <summary>How the benchmark's app runs: queue workers per function and the Kubernetes request budget.</summary>
+public sealed record PassWorldOptions(int Workers, double RequestsPerSecond, int RequestBurst);
+
+/// <summary>
+/// The benchmark app's clock: the system's, moved on by <see cref="Advance"/> between measured ticks, so the next tick
+/// runs a tick's length later for the stages (forecasts come due, the change policy's waits pass) without the wait.
+/// </summary>
+public sealed class BenchClock : TimeProvider
+{
+    private long offsetTicks;
+
+    /// <summary>Moves the clock on by <paramref name="by"/>.</summary>
+    public void Advance(TimeSpan by) => Interlocked.Add(ref offsetTicks, by.Ticks);
+
+    public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + TimeSpan.FromTicks(Interlocked.Read(ref offsetTicks));
 }
 
 /// <summary>What the benchmark creates: how many targets, in how many namespaces, which share horizontal.</summary>

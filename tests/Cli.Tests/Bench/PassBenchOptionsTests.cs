@@ -11,6 +11,15 @@ public sealed class PassBenchOptionsTests
         var options = PassBenchOptions.Parse([]);
 
         Assert.Equal((100, 10, 0.2, 2, 2.0, false), (options.Fleet.Targets, options.Fleet.Namespaces, options.Fleet.HorizontalShare, options.Fleet.Replicas, options.Days, options.Json));
+        Assert.Equal((1, 1, 50.0, 100, (int?)null), (options.Workers, options.Ticks, options.Qps, options.Burst, options.Train));
+    }
+
+    [Fact]
+    public void Parse_FleetOptions_Read()
+    {
+        var options = PassBenchOptions.Parse(["--workers", "8", "--ticks", "3", "--qps", "400", "--burst", "800", "--train", "20"]);
+
+        Assert.Equal((8, 3, 400.0, 800, (int?)20), (options.Workers, options.Ticks, options.Qps, options.Burst, options.Train));
     }
 
     [Fact]
@@ -26,6 +35,12 @@ public sealed class PassBenchOptionsTests
     [InlineData("--horizontal-share", "1.5")]
     [InlineData("--namespaces", "0")]
     [InlineData("--format", "xml")]
+    [InlineData("--workers", "0")]
+    [InlineData("--workers", "65")]
+    [InlineData("--ticks", "0")]
+    [InlineData("--qps", "0")]
+    [InlineData("--burst", "0")]
+    [InlineData("--train", "0")]
     [InlineData("--target", "5")]
     public void Parse_BadOption_ClearError(string name, string value)
     {

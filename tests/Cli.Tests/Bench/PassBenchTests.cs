@@ -1,36 +1,49 @@
 using System.Text.Json;
 using Thoras.Cli.Bench;
-using Thoras.Domain.Recommendation;
 using Xunit;
 
 namespace Thoras.Cli.Tests.Bench;
 
-/// <summary>A small real run: Azurite, the sandbox over HTTP, trained models, one measured pass.</summary>
+/// <summary>A small real run: Azurite, the sandbox over HTTP, trained models, the queue workers, measured ticks.</summary>
 public sealed class PassBenchTests
 {
     [Fact]
-    public async Task MeasureAsync_SmallFleet_CoherentReport()
+    public async Task MeasureAsync_SmallFleetTwoWorkers_FirstTickPublishesAndAppliesEveryTargetThroughTheQueues()
     {
-        var options = PassBenchOptions.Parse(["--targets", "5", "--days", "1", "--namespaces", "2"]);
+        var options = PassBenchOptions.Parse(["--targets", "5", "--days", "1", "--namespaces", "2", "--workers", "2", "--qps", "200", "--burst", "20"]);
 
         var report = await PassBenchCommand.MeasureAsync(options, TextWriter.Null, CancellationToken.None);
 
-        Assert.Equal((5, 1, 2), (report.Fleet.Targets, report.Fleet.Horizontal, report.Fleet.Namespaces));
-        Assert.Equal(5, report.ForecastOutcomes["Published"]);
-        Assert.Equal((9, 9, 0), (report.Series.Forecast, report.Series.LoadedModel, report.Series.Retrained));
-        Assert.Equal(5, report.ApplyOutcomes.Values.Sum());
-        Assert.Equal(5, report.ApplyOutcomes["Applied"]);
-        Assert.Empty(report.Failures);
-        Assert.InRange(report.IoSeconds, 0.001, report.PassSeconds);
-        Assert.InRange(report.ForecastIoSeconds, 0.001, report.ForecastSeconds);
-        Assert.InRange(report.ApplyIoSeconds, 0.001, report.ApplySeconds);
-        Assert.Equal(report.ForecastSeconds + report.ApplySeconds, report.PassSeconds, 3);
-        Assert.True(report.Ratio >= 1, $"ratio {report.Ratio}");
-        Assert.Contains(report.Calls, c => c.Kind == "k8s PATCH pods/resize" && c.Count == 8);
-        Assert.Contains(report.Calls, c => c.Kind == "table GET Usage" && c.Count == 5);
-        Assert.Contains(report.Calls, c => c.Kind == "blob GET models" && c.Count == 9);
+        var tick = Assert.Single(report.Ticks);
+        Assert.Equal((5, 1, 2, 2), (report.Fleet.Targets, report.Fleet.Horizontal, report.Fleet.Namespaces, report.Workers));
+        Assert.Equal(new BudgetFigures(200, 20), report.KubernetesBudget);
+        Assert.Equal((5, 5, 0, 2), (tick.Published, tick.Applied, tick.Poison, tick.Batches));
+        Assert.Equal(5, tick.ApplyOutcomes.Values.Sum());
+        Assert.Equal(new ModelFigures(9, 0), tick.Models);
+        Assert.InRange(tick.IoSeconds, 0.001, tick.PassSeconds);
+        Assert.Equal(tick.ForecastSeconds + tick.ApplySeconds, tick.PassSeconds, 3);
+        Assert.InRange(tick.KubernetesRequestsPerSecond.Max, 1, 200 + 20);
+        Assert.True(tick.CallsPerTarget > 0 && tick.StorageTransactionsPerTarget > 0);
+        Assert.Contains(tick.Calls, c => c.Kind == "k8s PATCH pods/resize" && c.Count == 8);
+        Assert.Contains(tick.Calls, c => c.Kind == "table GET Usage" && c.Count == 5);
         Assert.True(report.Memory.AllocatedBytes > 0 && report.Memory.PeakWorkingSetBytes > 0 && report.Memory.PeakManagedBytes > 0);
-        Assert.Equal((9 * 288L, 9), (report.Setup.BlocksWritten, report.Setup.ModelsSaved));
+        Assert.Equal((9 * 288L, 9, 9), (report.Setup.BlocksWritten, report.Setup.ModelsTrained, report.Setup.ModelsSaved));
+    }
+
+    [Fact]
+    public async Task MeasureAsync_TwoTicksOneModelTrainedPerKind_SecondTickLoadsCopiesAndRepublishesNothingTwice()
+    {
+        var options = PassBenchOptions.Parse(["--targets", "3", "--days", "1", "--namespaces", "1", "--horizontal-share", "0", "--ticks", "2", "--train", "1"]);
+
+        var report = await PassBenchCommand.MeasureAsync(options, TextWriter.Null, CancellationToken.None);
+
+        Assert.Equal((2, 6), (report.Setup.ModelsTrained, report.Setup.ModelsSaved));
+        Assert.Equal(2, report.Ticks.Count);
+        Assert.Equal((3, 3), (report.Ticks[0].Published, report.Ticks[0].Applied));
+        Assert.Equal(new ModelFigures(6, 0), report.Ticks[0].Models);
+        Assert.Equal(3, report.Ticks[1].ForecastOutcomes.Values.Sum());
+        Assert.Equal(0, report.Ticks[1].ForecastOutcomes["NotDue"]);
+        Assert.Equal(0, report.Ticks[1].Poison);
     }
 
     [Fact]
@@ -42,10 +55,18 @@ public sealed class PassBenchTests
         var code = await PassBenchCommand.RunAsync(["--targets", "1", "--days", "1", "--format", "json"], stdout, stderr, CancellationToken.None);
 
         using var json = JsonDocument.Parse(stdout.ToString());
+        var tick = json.RootElement.GetProperty("ticks")[0];
         Assert.Equal(0, code);
-        Assert.True(json.RootElement.GetProperty("passSeconds").GetDouble() > 0);
-        Assert.True(json.RootElement.GetProperty("callCount").GetInt32() > 0);
-        Assert.True(json.RootElement.GetProperty("ratio").GetDouble() >= 1);
-        Assert.Contains("measuring one forecast + apply pass", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Equal(1, json.RootElement.GetProperty("workers").GetInt32());
+        Assert.Equal(50, json.RootElement.GetProperty("kubernetesBudget").GetProperty("qps").GetDouble());
+        Assert.Equal(100, json.RootElement.GetProperty("kubernetesBudget").GetProperty("burst").GetInt32());
+        Assert.True(tick.GetProperty("passSeconds").GetDouble() > 0);
+        Assert.True(tick.GetProperty("kubernetesRequestsPerSecond").GetProperty("max").GetInt32() > 0);
+        Assert.True(tick.GetProperty("storageTransactionsPerTarget").GetDouble() > 0);
+        Assert.True(tick.GetProperty("callsPerTarget").GetDouble() > 0);
+        Assert.Equal(1, tick.GetProperty("published").GetInt32());
+        Assert.Equal(1, tick.GetProperty("applied").GetInt32());
+        Assert.Equal(0, tick.GetProperty("poison").GetInt32());
+        Assert.Contains("measuring tick 1 of 1", stderr.ToString(), StringComparison.Ordinal);
     }
 }

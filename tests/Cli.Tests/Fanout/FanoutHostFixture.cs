@@ -5,8 +5,10 @@ using k8s;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Thoras.Cli.Bench;
 using Thoras.Cli.LocalHost;
 using Thoras.Domain.Fanout;
+using Thoras.Domain.Forecasting;
 using Thoras.Domain.Targets;
 using Thoras.Functions.Http;
 using Thoras.Infrastructure.Storage.Queues;
@@ -19,8 +21,8 @@ namespace Thoras.Cli.Tests.Fanout;
 
 /// <summary>
 /// The app's queue functions as the local host runs them: the Functions assembly with its one registration over the
-/// sandbox (with the chart's CRD) and Azurite, queue names of its own, timers off, fast polling, three deliveries
-/// before a message is poisoned. Each test takes its own namespace.
+/// sandbox (with the chart's CRD) and Azurite, queue names of its own, timers off (a test runs them), two queue workers
+/// per function, fast polling, three deliveries before a message is poisoned. Each test takes its own namespace.
 /// </summary>
 public sealed class FanoutHostFixture : IAsyncLifetime
 {
@@ -45,7 +47,7 @@ public sealed class FanoutHostFixture : IAsyncLifetime
         Cluster = Sandbox.CreateClient();
         var options = new LocalHostOptions
         {
-            Port = 0, FunctionKeyPath = keyPath, RunTimers = false, FunctionsAssembly = typeof(HealthFunction).Assembly,
+            Port = 0, FunctionKeyPath = keyPath, RunTimers = false, QueueWorkers = 2, FunctionsAssembly = typeof(HealthFunction).Assembly,
             Queues = new QueueHostOptions { BatchSize = 4, NewBatchThreshold = 2, MaxDequeueCount = 3, MaxPollingInterval = TimeSpan.FromMilliseconds(300) },
         };
         app = LocalFunctionHost.Build(options, [], builder => builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -118,6 +120,31 @@ public sealed class FanoutHostFixture : IAsyncLifetime
         return suggestion.SuggestionUID;
     }
 
+    /// <summary>Runs timer <paramref name="name"/> once, as its schedule would.</summary>
+    public async Task RunTimerAsync(string name)
+    {
+        var timer = Services.GetRequiredService<FunctionCatalog>().Timers.Single(t => t.Name == name);
+        await Services.GetRequiredService<FunctionInvoker>().InvokeTimerAsync(Services, timer, isPastDue: false, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Stores <paramref name="days"/> of complete 5-minute usage blocks up to now for target <paramref name="uid"/>'s
+    /// container <c>app</c> (CPU and memory, the series a vertical target is forecast from), as collect would have.
+    /// </summary>
+    public async Task StoreUsageAsync(string uid, double days)
+    {
+        var usage = Services.GetRequiredService<IUsageStore>();
+        foreach (var series in new[] { UsageSeries.Container("app", UsageSeries.Cpu), UsageSeries.Container("app", UsageSeries.Memory) })
+            await usage.AppendAsync(uid, series, PassWorld.History(uid + series, days, DateTimeOffset.UtcNow), CancellationToken.None);
+    }
+
+    /// <summary>The target's latest suggestion's UID, or null.</summary>
+    public async Task<string?> LatestSuggestionAsync(string ns)
+    {
+        var read = await Cluster.CustomObjects.GetNamespacedCustomObjectAsync<JsonElement>("thoras.ai", "v1", ns, "aiscaletargets", "web");
+        return JsonNode.Parse(read.GetRawText())?["status"]?["latestSuggestion"]?["suggestionUID"]?.GetValue<string>();
+    }
+
     /// <summary>The target's condition of <paramref name="type"/>, or null.</summary>
     public async Task<JsonNode?> ConditionAsync(string ns, string type)
     {
@@ -126,13 +153,13 @@ public sealed class FanoutHostFixture : IAsyncLifetime
         return conditions.FirstOrDefault(c => c?["type"]?.GetValue<string>() == type);
     }
 
-    /// <summary>Waits until <paramref name="condition"/> holds, failing after 60 s.</summary>
-    public static async Task UntilAsync(Func<Task<bool>> condition)
+    /// <summary>Waits until <paramref name="condition"/> holds, failing after <paramref name="seconds"/> (default 60 s).</summary>
+    public static async Task UntilAsync(Func<Task<bool>> condition, int seconds = 60)
     {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(seconds);
         while (!await condition())
         {
-            Assert.True(DateTime.UtcNow < deadline, "not reached within 60 s");
+            Assert.True(DateTime.UtcNow < deadline, $"not reached within {seconds} s");
             await Task.Delay(200);
         }
     }
