@@ -4,6 +4,7 @@ using System.Runtime.InteropServices;
 using Thoras.Domain.Apply;
 using Thoras.Domain.Fanout;
 using Thoras.Domain.Recommendation;
+using Thoras.Infrastructure.Kubernetes.Connection;
 
 namespace Thoras.Cli.Bench;
 
@@ -20,7 +21,8 @@ public static class PassBenchCommand
     /// <summary>The usage text.</summary>
     public const string Usage = """
         thoras bench pass [--targets N] [--days D] [--horizontal-share S] [--namespaces K] [--replicas R]
-                          [--workers W] [--ticks T] [--qps Q] [--burst B] [--train M] [--format table|json]
+                          [--workers W] [--ticks T] [--qps Q] [--burst B] [--first-qps Q] [--first-burst B]
+                          [--train M] [--format table|json]
           --targets N            AIScaleTargets, one Deployment each (default 100)
           --days D               days of 5-minute usage history per series, at least 1 (default 2)
           --horizontal-share S   share of the targets scaled horizontally, with an HPA; the rest vertically (default 0.2)
@@ -29,6 +31,8 @@ public static class PassBenchCommand
           --workers W            queue workers per queue function, standing in for instances (default 1)
           --ticks T              forecast + apply ticks measured, 5 minutes of app time apart (default 1)
           --qps Q, --burst B     the Kubernetes request budget (default 50 and 100, client-go's)
+          --first-qps Q          the first tick's budget, raised as for a large fleet's first pass (default --qps);
+          --first-burst B        its burst (default --burst)
           --train M              train only M models per series kind and store copies for the rest (default: train all)
           --format F             table (default) or json
         Starts Azurite, the sandbox cluster and the queue workers, creates the fleet, stores its usage, trains and saves
@@ -59,7 +63,9 @@ public static class PassBenchCommand
         void Say(string text) => progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{watch.Elapsed.TotalSeconds,7:0.0} s] {text}"));
 
         Say(string.Create(CultureInfo.InvariantCulture, $"starting Azurite, the sandbox cluster and {options.Workers} queue worker(s) per function"));
-        await using var world = await PassWorld.StartAsync(new PassWorldOptions(options.Workers, options.Qps, options.Burst), cancellationToken);
+        await using var world = await PassWorld.StartAsync(
+            new PassWorldOptions(options.Workers, new KubernetesRequestBudget(options.FirstQps, options.FirstBurst), new KubernetesRequestBudget(options.Qps, options.Burst)),
+            cancellationToken);
 
         var step = Stopwatch.StartNew();
         Say(string.Create(CultureInfo.InvariantCulture, $"creating {fleet.Targets} workloads and AIScaleTargets in {fleet.Namespaces} namespaces"));
@@ -95,8 +101,10 @@ public static class PassBenchCommand
                 await world.AppendLatestBlockAsync(targets, world.Clock.GetUtcNow(), cancellationToken);
             }
 
-            Say(string.Create(CultureInfo.InvariantCulture, $"measuring tick {tick} of {options.Ticks}: forecast then apply through the queues ({models} models trained, {saved} saved, in {trainingSeconds:0.0} s)"));
-            var measured = await MeasureTickAsync(world, fleet.Targets, cancellationToken);
+            var budget = tick == 1 ? new BudgetFigures(options.FirstQps, options.FirstBurst) : new BudgetFigures(options.Qps, options.Burst);
+            world.Budgets.Use(firstTick: tick == 1);
+            Say(string.Create(CultureInfo.InvariantCulture, $"measuring tick {tick} of {options.Ticks} at {budget.Qps} requests/s, burst {budget.Burst}: forecast then apply through the queues ({models} models trained, {saved} saved, in {trainingSeconds:0.0} s)"));
+            var measured = await MeasureTickAsync(world, fleet.Targets, budget, cancellationToken);
             Say(string.Create(CultureInfo.InvariantCulture, $"tick {tick} done in {measured.PassSeconds:0.000} s: {measured.Published} published, {measured.Applied} applied, {measured.Poison} poisoned"));
             ticks.Add(measured);
         }
@@ -130,7 +138,7 @@ public static class PassBenchCommand
     /// <summary>The app's time between two measured ticks: the forecast timer's default cadence.</summary>
     public static readonly TimeSpan TickLength = TimeSpan.FromMinutes(5);
 
-    private static async Task<TickReport> MeasureTickAsync(PassWorld world, int targets, CancellationToken cancellationToken)
+    private static async Task<TickReport> MeasureTickAsync(PassWorld world, int targets, BudgetFigures budget, CancellationToken cancellationToken)
     {
         world.Recorder.Arm();
         var start = Stopwatch.GetTimestamp();
@@ -152,6 +160,7 @@ public static class PassBenchCommand
         var applyDone = apply.Summaries.Where(s => !s.Poisoned).ToList();
         return new TickReport
         {
+            KubernetesBudget = budget,
             Batches = forecast.Batches + apply.Batches,
             PassSeconds = passSeconds,
             ForecastSeconds = Seconds(forecast.End - start),
@@ -263,6 +272,12 @@ public sealed record PassBenchOptions(FleetSpec Fleet, double Days, bool Json)
     /// <summary>The Kubernetes request budget's burst.</summary>
     public int Burst { get; init; } = 100;
 
+    /// <summary>The first tick's requests per second.</summary>
+    public double FirstQps { get; init; } = 50;
+
+    /// <summary>The first tick's burst.</summary>
+    public int FirstBurst { get; init; } = 100;
+
     /// <summary>Models trained per series kind (the rest are copies), or null to train every series.</summary>
     public int? Train { get; init; }
 
@@ -279,6 +294,8 @@ public sealed record PassBenchOptions(FleetSpec Fleet, double Days, bool Json)
         var ticks = WholeNumber(parsed, "--ticks", 1, 1, 100);
         var qps = parsed.Number("--qps", 50);
         var burst = WholeNumber(parsed, "--burst", 100, 1, 1_000_000);
+        var firstQps = parsed.Number("--first-qps", qps);
+        var firstBurst = WholeNumber(parsed, "--first-burst", burst, 1, 1_000_000);
         int? train = parsed.String("--train") is null ? null : WholeNumber(parsed, "--train", 1, 1, 1_000_000);
         var format = parsed.String("--format") ?? "table";
         parsed.RejectUnknown();
@@ -290,11 +307,13 @@ public sealed record PassBenchOptions(FleetSpec Fleet, double Days, bool Json)
             throw new CommandLineException("Option --horizontal-share: a share from 0 to 1.");
         if (!(qps > 0) || double.IsInfinity(qps))
             throw new CommandLineException("Option --qps: a positive number of requests per second.");
+        if (!(firstQps > 0) || double.IsInfinity(firstQps))
+            throw new CommandLineException("Option --first-qps: a positive number of requests per second.");
         if (format is not ("table" or "json"))
             throw new CommandLineException($"Option --format: '{format}' is not table or json.");
         return new PassBenchOptions(new FleetSpec(targets, namespaces, share, replicas), days, format == "json")
         {
-            Workers = workers, Ticks = ticks, Qps = qps, Burst = burst, Train = train,
+            Workers = workers, Ticks = ticks, Qps = qps, Burst = burst, FirstQps = firstQps, FirstBurst = firstBurst, Train = train,
         };
     }
 

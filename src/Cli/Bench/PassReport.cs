@@ -16,7 +16,7 @@ public sealed record PassReport
     /// <summary>Queue workers per queue function, standing in for instances.</summary>
     public required int Workers { get; init; }
 
-    /// <summary>The Kubernetes request budget the app held to.</summary>
+    /// <summary>The Kubernetes request budget of the steady ticks (the first tick's may be raised: see each tick's).</summary>
     public required BudgetFigures KubernetesBudget { get; init; }
 
     /// <summary>The measured ticks, first tick first.</summary>
@@ -47,8 +47,9 @@ public sealed record PassReport
         {
             var tick = Ticks[i];
             text.AppendLine();
-            Line("tick {0}     {1} batches; pass {2:0.000} s (forecast {3:0.000} s, apply {4:0.000} s); I/O {5:0.000} s, ratio {6:0.00}",
-                i + 1, tick.Batches, tick.PassSeconds, tick.ForecastSeconds, tick.ApplySeconds, tick.IoSeconds, tick.Ratio);
+            Line("tick {0}     budget {1:0.##} requests/s, burst {2}", i + 1, tick.KubernetesBudget.Qps, tick.KubernetesBudget.Burst);
+            Line("           {0} batches; pass {1:0.000} s (forecast {2:0.000} s, apply {3:0.000} s); I/O {4:0.000} s, ratio {5:0.00}",
+                tick.Batches, tick.PassSeconds, tick.ForecastSeconds, tick.ApplySeconds, tick.IoSeconds, tick.Ratio);
             Line("           Kubernetes {0:0.0} requests/s mean, {1} max in one second; {2:0.00} Kubernetes calls and {3:0.00} storage transactions per target",
                 tick.KubernetesRequestsPerSecond.Mean, tick.KubernetesRequestsPerSecond.Max, tick.CallsPerTarget, tick.StorageTransactionsPerTarget);
             Line("           published {0}, applied {1}, poison {2}; models loaded {3}, saved {4}", tick.Published, tick.Applied, tick.Poison, tick.Models.Loaded, tick.Models.Saved);
@@ -103,6 +104,9 @@ public sealed record ModelFigures(int Loaded, int Saved);
 /// </summary>
 public sealed record TickReport
 {
+    /// <summary>The Kubernetes request budget the app held to in this tick.</summary>
+    public required BudgetFigures KubernetesBudget { get; init; }
+
     /// <summary>Messages enqueued (forecast and apply).</summary>
     public required int Batches { get; init; }
 

@@ -40,8 +40,9 @@ public sealed class PassWorld : IAsyncDisposable
     private readonly ServiceProvider services;
     private readonly QueueWorkers workers;
 
-    private PassWorld(AzuriteProcess azurite, SandboxServer sandbox, ServiceProvider services, QueueWorkers workers, IoRecorder recorder, BatchSummaryLog summaries, BenchClock clock)
+    private PassWorld(AzuriteProcess azurite, SandboxServer sandbox, ServiceProvider services, QueueWorkers workers, IoRecorder recorder, BatchSummaryLog summaries, BenchClock clock, BudgetPhases budgets)
     {
+        Budgets = budgets;
         this.azurite = azurite;
         this.sandbox = sandbox;
         this.services = services;
@@ -50,6 +51,9 @@ public sealed class PassWorld : IAsyncDisposable
         Summaries = summaries;
         Clock = clock;
     }
+
+    /// <summary>The Kubernetes request budget of the first tick and of the steady ticks.</summary>
+    public BudgetPhases Budgets { get; }
 
     /// <summary>What the batch functions logged as they finished.</summary>
     public BatchSummaryLog Summaries { get; }
@@ -95,28 +99,24 @@ public sealed class PassWorld : IAsyncDisposable
                 ["Storage:TablePrefix"] = prefix,
                 ["Kubernetes:Mode"] = "url",
                 ["Kubernetes:ClusterUrl"] = sandbox.BaseUrl.ToString(),
-                ["Kubernetes:RequestsPerSecond"] = options.RequestsPerSecond.ToString(CultureInfo.InvariantCulture),
-                ["Kubernetes:RequestBurst"] = options.RequestBurst.ToString(CultureInfo.InvariantCulture),
                 [WorkQueueSettings.Collect] = prefix + "-collect",
                 [WorkQueueSettings.Forecast] = prefix + "-forecast",
                 [WorkQueueSettings.Apply] = prefix + "-apply",
             }).Build();
             var connection = azurite.ConnectionString;
-            var kubernetes = new KubernetesOptions
-            {
-                Mode = KubernetesModes.Url, ClusterUrl = sandbox.BaseUrl.ToString(), RequestsPerSecond = options.RequestsPerSecond, RequestBurst = options.RequestBurst,
-            };
+            var cluster = sandbox.BaseUrl.ToString();
+            var budgets = new BudgetPhases(options.FirstTickBudget, options.Budget, recorder);
             var summaries = new BatchSummaryLog(prefix + "-forecast", prefix + "-apply");
             var clock = new BenchClock();
             services = new ServiceCollection()
                 .AddLogging(l => l.SetMinimumLevel(LogLevel.Warning).AddProvider(summaries).AddFilter<BatchSummaryLog>(null, LogLevel.Information))
                 .AddThorasFunctions(configuration)
                 .AddSingleton<TimeProvider>(clock)
-                // The same clients the app builds, each with a recorder in its HTTP pipeline; the Kubernetes recorder
-                // sits inside the budget and the retry, so it sees every request actually sent.
+                // The same clients the app builds, each with a recorder in its HTTP pipeline; the Kubernetes client has the
+                // app's retry of throttled requests, then the budget of the tick's phase, then the recorder, so the
+                // recorder sees every request actually sent.
                 .AddSingleton<IKubernetes>(_ => new k8s.Kubernetes(
-                    new KubernetesClientConfiguration { Host = kubernetes.ClusterUrl },
-                    [.. KubernetesClientFactory.RequestHandlers(kubernetes, TimeProvider.System), new RecordingHandler(recorder)]))
+                    new KubernetesClientConfiguration { Host = cluster }, ThrottledRequestRetry.CreateHandler(TimeProvider.System), budgets))
                 .AddSingleton(_ => new TableServiceClient(connection, WithRecorder(StorageRetry.Configure(new TableClientOptions()), recorder, "table", prefix)))
                 .AddSingleton(_ => new BlobServiceClient(connection, WithRecorder(StorageRetry.Configure(new BlobClientOptions()), recorder, "blob", prefix)))
                 .AddSingleton(_ => new QueueServiceClient(connection,
@@ -128,7 +128,7 @@ public sealed class PassWorld : IAsyncDisposable
                 .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false });
             var workers = ActivatorUtilities.CreateInstance<QueueWorkers>(services);
             await workers.StartAsync(cancellationToken);
-            return new PassWorld(azurite, sandbox, services, workers, recorder, summaries, clock);
+            return new PassWorld(azurite, sandbox, services, workers, recorder, summaries, clock, budgets);
         }
         catch
         {
@@ -359,8 +359,8 @@ public sealed class PassWorld : IAsyncDisposable
     }
 }
 
-/// <summary>How the benchmark's app runs: queue workers per function and the Kubernetes request budget.</summary>
-public sealed record PassWorldOptions(int Workers, double RequestsPerSecond, int RequestBurst);
+/// <summary>How the benchmark's app runs: queue workers per function and the Kubernetes request budgets (first tick, steady ticks).</summary>
+public sealed record PassWorldOptions(int Workers, KubernetesRequestBudget FirstTickBudget, KubernetesRequestBudget Budget);
 
 /// <summary>
 /// The benchmark app's clock: the system's, moved on by <see cref="Advance"/> between measured ticks, so the next tick

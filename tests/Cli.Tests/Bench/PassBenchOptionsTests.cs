@@ -11,15 +11,15 @@ public sealed class PassBenchOptionsTests
         var options = PassBenchOptions.Parse([]);
 
         Assert.Equal((100, 10, 0.2, 2, 2.0, false), (options.Fleet.Targets, options.Fleet.Namespaces, options.Fleet.HorizontalShare, options.Fleet.Replicas, options.Days, options.Json));
-        Assert.Equal((1, 1, 50.0, 100, (int?)null), (options.Workers, options.Ticks, options.Qps, options.Burst, options.Train));
+        Assert.Equal((1, 1, 50.0, 100, 50.0, 100, (int?)null), (options.Workers, options.Ticks, options.Qps, options.Burst, options.FirstQps, options.FirstBurst, options.Train));
     }
 
     [Fact]
     public void Parse_FleetOptions_Read()
     {
-        var options = PassBenchOptions.Parse(["--workers", "8", "--ticks", "3", "--qps", "400", "--burst", "800", "--train", "20"]);
+        var options = PassBenchOptions.Parse(["--workers", "8", "--ticks", "3", "--qps", "400", "--burst", "800", "--first-qps", "900", "--first-burst", "1800", "--train", "20"]);
 
-        Assert.Equal((8, 3, 400.0, 800, (int?)20), (options.Workers, options.Ticks, options.Qps, options.Burst, options.Train));
+        Assert.Equal((8, 3, 400.0, 800, 900.0, 1800, (int?)20), (options.Workers, options.Ticks, options.Qps, options.Burst, options.FirstQps, options.FirstBurst, options.Train));
     }
 
     [Fact]
@@ -39,6 +39,7 @@ public sealed class PassBenchOptionsTests
     [InlineData("--workers", "65")]
     [InlineData("--ticks", "0")]
     [InlineData("--qps", "0")]
+    [InlineData("--first-qps", "-1")]
     [InlineData("--burst", "0")]
     [InlineData("--train", "0")]
     [InlineData("--target", "5")]

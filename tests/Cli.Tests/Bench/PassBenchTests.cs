@@ -31,9 +31,9 @@ public sealed class PassBenchTests
     }
 
     [Fact]
-    public async Task MeasureAsync_TwoTicksOneModelTrainedPerKind_SecondTickLoadsCopiesAndRepublishesNothingTwice()
+    public async Task MeasureAsync_TwoTicksOneModelTrainedPerKindFirstBudgetRaised_SecondTickForecastsCopiesAtTheSteadyBudget()
     {
-        var options = PassBenchOptions.Parse(["--targets", "3", "--days", "1", "--namespaces", "1", "--horizontal-share", "0", "--ticks", "2", "--train", "1"]);
+        var options = PassBenchOptions.Parse(["--targets", "3", "--days", "1", "--namespaces", "1", "--horizontal-share", "0", "--ticks", "2", "--train", "1", "--first-qps", "400"]);
 
         var report = await PassBenchCommand.MeasureAsync(options, TextWriter.Null, CancellationToken.None);
 
@@ -44,6 +44,8 @@ public sealed class PassBenchTests
         Assert.Equal(3, report.Ticks[1].ForecastOutcomes.Values.Sum());
         Assert.Equal(0, report.Ticks[1].ForecastOutcomes["NotDue"]);
         Assert.Equal(0, report.Ticks[1].Poison);
+        Assert.Equal((400.0, 50.0), (report.Ticks[0].KubernetesBudget.Qps, report.Ticks[1].KubernetesBudget.Qps));
+        Assert.InRange(report.Ticks[1].KubernetesRequestsPerSecond.Max, 1, 50 + 100);
     }
 
     [Fact]
