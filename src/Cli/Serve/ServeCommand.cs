@@ -68,6 +68,9 @@ public static class ServeCommand
             // sped-up clock they would shrink by the speed-up (20 s to 1 s at 20x), so they are stretched to match.
             ["Forecast:TargetTimeBudget"] = sandbox is null ? null : Stretched(new ForecastOptions().TargetTimeBudget, options.SpeedUp),
             ["Apply:TargetTimeBudget"] = sandbox is null ? null : Stretched(new ApplyOptions().TargetTimeBudget, options.SpeedUp),
+            // Metrics leave every 10 s instead of the SDK's 60 s, so a local session sees them at once; the
+            // standard variable, read after these settings, overrides it.
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "10000",
         };
 
         var app = LocalFunctionHost.Build(

@@ -1,3 +1,5 @@
+using Thoras.Domain.Telemetry;
+
 namespace Thoras.Domain.Pause;
 
 /// <summary>
@@ -17,6 +19,7 @@ public sealed class SuggestionGate(IPauseStore store, IPauseMirror mirror, Pause
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            ThorasMetrics.ReportPause(paused: true, holders: null);
             return GateDecision.DoNotApply("the pause state cannot be read: " + ex.Message);
         }
 
@@ -27,10 +30,13 @@ public sealed class SuggestionGate(IPauseStore store, IPauseMirror mirror, Pause
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
+            ThorasMetrics.ReportPause(paused: true, state.Holders.Keys);
             return GateDecision.DoNotApply("the pause mirror ConfigMap cannot be read: " + ex.Message);
         }
 
-        return Decide(state, observation, options.ScalingPaused);
+        var decision = Decide(state, observation, options.ScalingPaused);
+        ThorasMetrics.ReportPause(!decision.MayApply, state.Holders.Keys);
+        return decision;
     }
 
     /// <summary>The decision for a state that was read.</summary>
