@@ -89,7 +89,10 @@ public static class ThorasMetrics
     public static void StorageRequest(string service, string operation, string code) =>
         StorageRequests.Add(1, new("service", service), new("operation", operation), new("code", code));
 
-    /// <summary>One Kubernetes Event: <c>created</c>, <c>updated</c> (its series count), <c>aggregated</c>, <c>rate_limited</c> or <c>failed</c>.</summary>
+    /// <summary>
+    /// One Kubernetes Event: <c>created</c>, <c>updated</c> (its series count written), <c>aggregated</c> (counted, written
+    /// later), <c>rate_limited</c>, <c>expired</c> (gone from the API server) or <c>failed</c>.
+    /// </summary>
     public static void EventRecorded(string reason, string outcome) =>
         Events.Add(1, new("reason", reason), new("outcome", outcome));
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Thoras.Domain.Events;
 using Thoras.Infrastructure.Kubernetes;
 using Thoras.Infrastructure.Kubernetes.Connection;
 
@@ -37,6 +38,7 @@ public static class KubernetesRegistration
             return new k8s.Kubernetes(KubernetesClientFactory.CreateConfiguration(options, aksTokens), new KubernetesRequestMetrics());
         });
 
+        services.AddSingleton<IEventRecorder, KubernetesEventRecorder>();
         return services;
     }
 }
