@@ -41,7 +41,8 @@ public sealed class FunctionInvoker(ILogger<FunctionInvoker> logger, FunctionKey
 
         telemetry.Answered(context.Response.StatusCode);
 
-        logger.LogInformation("Executed {Function} ({Method} {Path}) -> {Status} in {ElapsedMs} ms",
+        // Requests are detail (the webhook alone makes several a minute): shown with --verbose, or when they fail.
+        logger.Log(context.Response.StatusCode >= 500 ? LogLevel.Warning : LogLevel.Debug, "Executed {Function} ({Method} {Path}) -> {Status} in {ElapsedMs} ms",
             function.Name, context.Request.Method, context.Request.Path.Value, context.Response.StatusCode, watch.ElapsedMilliseconds);
     }
 
@@ -50,11 +51,12 @@ public sealed class FunctionInvoker(ILogger<FunctionInvoker> logger, FunctionKey
         var watch = Stopwatch.StartNew();
         await using var scope = services.CreateAsyncScope();
         using var telemetry = FunctionTelemetry.StartRun(function.Name, "timer");
+        var summary = TickSummary.Begin();
         try
         {
             var timer = new TimerInfo { IsPastDue = isPastDue };
             await InvokeAsync(function.Method, scope.ServiceProvider, p => BindTimer(p, timer, cancellationToken), cancellationToken);
-            logger.LogInformation("Executed timer {Function} in {ElapsedMs} ms", function.Name, watch.ElapsedMilliseconds);
+            logger.LogInformation("{Function} tick in {ElapsedMs} ms: {Summary}", function.Name, watch.ElapsedMilliseconds, summary.Value ?? "done");
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {

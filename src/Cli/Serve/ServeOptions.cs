@@ -17,6 +17,7 @@ public sealed class ServeOptions
                                1 runs in real time; with a real cluster the app's clock is always real)
           --no-demo            do not seed the demo namespace into the sandbox
           --state-dir PATH     where the key, kubeconfig and Azurite data live (default .thoras)
+          --verbose            log every step, target and request (default: one summary line per tick)
         """;
 
     public int Port { get; private set; } = 7071;
@@ -35,6 +36,8 @@ public sealed class ServeOptions
 
     public string StateDirectory { get; private set; } = ".thoras";
 
+    public bool Verbose { get; private set; }
+
     public bool UseSandbox => KubeconfigPath is null;
 
     public static ServeOptions Parse(IReadOnlyList<string> args)
@@ -51,6 +54,7 @@ public sealed class ServeOptions
                 case "--kubeconfig": options.KubeconfigPath = Value(); break;
                 case "--context": options.Context = Value(); break;
                 case "--no-demo": options.Demo = false; break;
+                case "--verbose": options.Verbose = true; break;
                 case "--state-dir": options.StateDirectory = Value(); break;
                 case "--speed-up":
                     var text = Value();
