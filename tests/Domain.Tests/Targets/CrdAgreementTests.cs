@@ -120,13 +120,18 @@ public partial class CrdAgreementTests
     }
 
     [Fact]
-    public void Crd_PrinterColumns_AreTheModes()
+    public void Crd_PrinterColumns_AreTheModesTheConditionsAndTheSuggestionAge()
     {
         var version = Manifests.Crd()["spec"]!["versions"]![0]!;
         var columns = version["additionalPrinterColumns"]!.AsArray().Select(c => ((string)c!["name"]!, (string)c["jsonPath"]!));
 
         Assert.Equal(
-            [("Model Mode", ".spec.model.mode"), ("Horizontal Mode", ".spec.horizontal.mode"), ("Vertical Mode", ".spec.vertical.mode"), ("Age", ".metadata.creationTimestamp")],
+            [
+                ("Model Mode", ".spec.model.mode"), ("Horizontal Mode", ".spec.horizontal.mode"), ("Vertical Mode", ".spec.vertical.mode"),
+                ("Ready", ".status.conditions[?(@.type==\"Ready\")].status"), ("Scaling", ".status.conditions[?(@.type==\"Scaling\")].status"),
+                ("Reason", ".status.conditions[?(@.type==\"Scaling\")].reason"), ("Suggested", ".status.latestSuggestion.start"),
+                ("Age", ".metadata.creationTimestamp"),
+            ],
             columns);
     }
 
