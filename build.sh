@@ -4,6 +4,7 @@
 #   ./build.sh run     start the app locally on embedded defaults (Azurite + the sandbox cluster)
 #   ./build.sh build   restore and build only
 #   ./build.sh tools   install the pinned tools (Azurite, kubectl, helm) only
+#   ./build.sh dashboard  bundle the dashboard (src/Dashboard) only
 # With no command it prints this usage.
 set -euo pipefail
 
@@ -49,7 +50,29 @@ install_tools() {
   install_kube_tools
 }
 
+# The dashboard from npm with its lockfile: npm ci when the lockfile changed, a bundle when a source is newer than
+# the last one; dotnet build then copies src/Dashboard/dist into the Functions app's dashboard/ folder.
+DASHBOARD="$ROOT/src/Dashboard"
+bundle_dashboard() {
+  need_cmd node nodejs
+  need_cmd npm npm
+  if [ ! -d "$DASHBOARD/node_modules" ] || [ "$DASHBOARD/package-lock.json" -nt "$DASHBOARD/node_modules/.package-lock.json" ]; then
+    log "npm ci (dashboard)"
+    (cd "$DASHBOARD" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+  if [ ! -f "$DASHBOARD/dist/index.html" ] || [ -n "$(find "$DASHBOARD/src" "$DASHBOARD/build.mjs" "$DASHBOARD/tsconfig.json" "$DASHBOARD/package-lock.json" -newer "$DASHBOARD/dist/index.html" -print -quit)" ]; then
+    log "bundling the dashboard (typecheck, esbuild)"
+    (cd "$DASHBOARD" && npm run --silent build)
+  fi
+}
+
+# The browser the dashboard tests drive: Debian's Chromium (Playwright's own browser builds cannot be downloaded here).
+install_browser() {
+  need_cmd chromium chromium
+}
+
 build() {
+  bundle_dashboard
   log "dotnet build"
   dotnet build ThorasFunctions.sln -c "${CONFIGURATION:-Debug}" -nologo -clp:ErrorsOnly
   install_launchers
@@ -74,6 +97,7 @@ usage: ./build.sh <command> [options]
                  options go to thoras serve ('./build.sh run --help' lists them)
   build          restore and build only (also installs the thoras and kubectl-thoras launchers in .tools/)
   tools          install the pinned tools (Azurite, kubectl, helm) only
+  dashboard      bundle the dashboard (src/Dashboard) only
 USAGE
 }
 
@@ -117,6 +141,7 @@ summarize() {
 
 test_all() {
   install_tools
+  install_browser
   build
   rm -rf TestResults && mkdir -p TestResults
   export THORAS_TOOLS_DIR="$TOOLS" THORAS_REPO_ROOT="$ROOT"
@@ -160,6 +185,7 @@ case "$cmd" in
   run) run_local "$@" ;;
   build) install_tools; build ;;
   tools) install_tools ;;
+  dashboard) bundle_dashboard ;;
   help|--help|-h) usage ;;
   "") usage; exit 2 ;;
   *) usage >&2; exit 2 ;;

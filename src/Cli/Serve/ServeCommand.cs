@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Thoras.Cli.LocalHost;
 using Thoras.Domain.Apply;
+using Thoras.Domain.Recommendation;
 using Thoras.Domain.Suggestions;
 using Thoras.Infrastructure.Storage.Emulator;
 using Thoras.Sandbox;
@@ -65,6 +66,7 @@ public static class ServeCommand
             ["Kubernetes:KubeconfigPath"] = sandbox is null ? kubeconfig : null,
             ["Kubernetes:Context"] = options.Context,
             ["Admission:PathSecret"] = admissionSecret,
+            ["Dashboard:ClusterName"] = sandbox is null ? null : "sandbox",
             // The per-target time budgets guard against slow calls and long trainings, which take real time; on the
             // sped-up clock they would shrink by the speed-up (20 s to 1 s at 20x), so they are stretched to match.
             ["Forecast:TargetTimeBudget"] = sandbox is null ? null : Stretched(new ForecastOptions().TargetTimeBudget, options.SpeedUp),
@@ -138,6 +140,7 @@ public static class ServeCommand
         var api = url.ToString().TrimEnd('/');
         stdout.WriteLine();
         stdout.WriteLine($"Thoras Functions is running at {api}/api  (health: {api}/api/health)");
+        stdout.WriteLine($"Dashboard: {api}/api/dashboard/  (sign in with the function key)");
         stdout.WriteLine($"Function key: {key}   (also in {keyPath})");
         if (sandbox is not null)
         {

@@ -14,6 +14,12 @@ public interface IAuditLog
     /// <summary>Appends a record and returns it with its assigned <see cref="AuditRecord.Id"/>.</summary>
     Task<AuditRecord> AppendAsync(AuditRecord record, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Appends every record of <paramref name="records"/>, in as few writes as the store allows (one transaction per
+    /// partition and 100 records), and returns them with their ids, in order. A batch is written whole or not at all.
+    /// </summary>
+    Task<IReadOnlyList<AuditRecord>> AppendAllAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken);
+
     /// <summary>Lists records newest first, filtered by <paramref name="query"/>.</summary>
     Task<IReadOnlyList<AuditRecord>> ListAsync(AuditQuery query, CancellationToken cancellationToken);
 

@@ -31,25 +31,7 @@ public sealed partial class AuditLogTable : IAuditLog
 
     public async Task<AuditRecord> AppendAsync(AuditRecord record, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(record.Actor);
-        ArgumentException.ThrowIfNullOrWhiteSpace(record.Action);
-        ArgumentException.ThrowIfNullOrWhiteSpace(record.Subject);
-
-        var at = record.At.ToUniversalTime();
-        var rowKey = InvertedTicks(at) + "-" + Guid.NewGuid().ToString("N");
-        var stored = record with { At = at, Id = PartitionKey(at) + "/" + rowKey };
-        var entity = new TableEntity(PartitionKey(at), rowKey)
-        {
-            ["At"] = at,
-            ["Actor"] = stored.Actor,
-            ["Action"] = stored.Action,
-            ["Subject"] = stored.Subject,
-            ["Reason"] = stored.Reason,
-            ["Previous"] = stored.Previous,
-            ["Current"] = stored.Current,
-            ["TargetUid"] = stored.TargetUid,
-        };
-
+        var (stored, entity) = ToEntity(record);
         try
         {
             await _table.AddEntityAsync(entity, cancellationToken);
@@ -65,6 +47,27 @@ public sealed partial class AuditLogTable : IAuditLog
 
     public async Task<IReadOnlyList<AuditRecord>> ListAsync(AuditQuery query, CancellationToken cancellationToken) =>
         await QueryAsync(query, take: CheckedLimit(query), cancellationToken);
+
+    public async Task<IReadOnlyList<AuditRecord>> AppendAllAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(records);
+        var rows = records.Select(ToEntity).ToList();
+        foreach (var chunk in rows.GroupBy(r => r.Entity.PartitionKey).SelectMany(p => p.Chunk(TableRows.MaxBatch)))
+        {
+            var actions = chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r.Entity)).ToList();
+            try
+            {
+                await _table.SubmitTransactionAsync(actions, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                await EnsureCreatedAsync(cancellationToken);
+                await _table.SubmitTransactionAsync(actions, cancellationToken);
+            }
+        }
+
+        return [.. rows.Select(r => r.Record)];
+    }
 
     public async Task<AuditPage> ReadPageAsync(AuditQuery query, CancellationToken cancellationToken)
     {
@@ -113,6 +116,30 @@ public sealed partial class AuditLogTable : IAuditLog
         query.Limit is < 1 or > MaxLimit
             ? throw new ArgumentOutOfRangeException(nameof(query), $"Limit must be between 1 and {MaxLimit}.")
             : query.Limit;
+
+    /// <summary>The record as stored (UTC time, its id) and its entity: partition by month, row by inverted ticks and a random suffix.</summary>
+    private static (AuditRecord Record, TableEntity Entity) ToEntity(AuditRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentException.ThrowIfNullOrWhiteSpace(record.Actor);
+        ArgumentException.ThrowIfNullOrWhiteSpace(record.Action);
+        ArgumentException.ThrowIfNullOrWhiteSpace(record.Subject);
+
+        var at = record.At.ToUniversalTime();
+        var rowKey = InvertedTicks(at) + "-" + Guid.NewGuid().ToString("N");
+        var stored = record with { At = at, Id = PartitionKey(at) + "/" + rowKey };
+        return (stored, new TableEntity(PartitionKey(at), rowKey)
+        {
+            ["At"] = at,
+            ["Actor"] = stored.Actor,
+            ["Action"] = stored.Action,
+            ["Subject"] = stored.Subject,
+            ["Reason"] = stored.Reason,
+            ["Previous"] = stored.Previous,
+            ["Current"] = stored.Current,
+            ["TargetUid"] = stored.TargetUid,
+        });
+    }
 
     private static string BuildFilter(string partition, DateTimeOffset since, DateTimeOffset until, AuditQuery query, string? afterRowKey)
     {

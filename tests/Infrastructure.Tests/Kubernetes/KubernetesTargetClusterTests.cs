@@ -395,6 +395,111 @@ public sealed class KubernetesTargetClusterTests : IClassFixture<SandboxClusterF
     }
 
     [Fact]
+    public async Task ListWorkloadsPodsAutoscalersAndBudgets_Namespace_EachOneListWithWhatResolutionNeeds()
+    {
+        var ns = await _cluster.NewNamespaceAsync();
+        await _cluster.Sandbox.Seed.ApplyAsync(
+        [
+            WorkloadBuilder.Deployment(ns, "web").WithReplicas(2).WithContainer("app", cpuRequest: "250m").Build(),
+            Manifests.HorizontalPodAutoscaler(ns, "web", "Deployment", "web", 2, 8),
+            Manifests.PodDisruptionBudget(ns, "web-pdb", new Dictionary<string, string> { ["app"] = "web" }, maxUnavailable: "1"),
+        ]);
+
+        var workload = Assert.Single(await _targets.ListWorkloadsAsync(ns, ScaleTargetRef.Deployment, CancellationToken.None));
+        var pods = await _targets.ListPodsAsync(ns, CancellationToken.None);
+        var hpa = Assert.Single(await _targets.ListAutoscalersAsync(ns, CancellationToken.None));
+        var pdb = Assert.Single(await _targets.ListDisruptionBudgetsAsync(ns, CancellationToken.None));
+
+        Assert.True(workload.Selector.Matches(new Dictionary<string, string> { ["app"] = "web" }));
+        Assert.Equal(2, pods.Count);
+        Assert.Equal(("Deployment", "web"), (hpa.ScaleTarget!.Kind, hpa.ScaleTarget.Name));
+        Assert.True(pdb.Selector!.Matches(new Dictionary<string, string> { ["app"] = "web" }));
+        Assert.Empty(await _targets.ListWorkloadsAsync(ns, ScaleTargetRef.StatefulSet, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task UpdateStatusAsync_SeenTarget_WritesWithoutReadingFirst()
+    {
+        var ns = await _cluster.NewNamespaceAsync();
+        await CreateAsync(ns, "web", DeploymentSpec());
+        var seen = (await _targets.ListAsync([ns], CancellationToken.None)).Targets.Single();
+        var reads = new List<string>();
+        using var recording = new RecordingCluster(_cluster, reads);
+
+        await recording.Targets.UpdateStatusAsync(seen, s => WithSuggestion(s, "s-1"), CancellationToken.None);
+
+        Assert.Equal(["PUT"], reads);
+        Assert.Equal("s-1", (string)(await ReadRawAsync(ns, "web"))["status"]!["latestSuggestion"]!["suggestionUID"]!);
+    }
+
+    [Fact]
+    public async Task UpdateStatusAsync_SeenTargetChangedSince_RereadsAndKeepsTheOtherWrite()
+    {
+        var ns = await _cluster.NewNamespaceAsync();
+        var uid = Uid(await CreateAsync(ns, "web", DeploymentSpec()));
+        var seen = (await _targets.ListAsync([ns], CancellationToken.None)).Targets.Single();
+        await _targets.UpdateStatusAsync(seen.Key, uid, s => s with { LastProcessedSuggestionUID = "other-writer" }, CancellationToken.None);
+
+        await _targets.UpdateStatusAsync(seen, s => WithSuggestion(s, "s-1"), CancellationToken.None);
+
+        var status = (await ReadRawAsync(ns, "web"))["status"]!;
+        Assert.Equal(("s-1", "other-writer"), ((string)status["latestSuggestion"]!["suggestionUID"]!, (string)status["lastProcessedSuggestionUID"]!));
+    }
+
+    [Fact]
+    public async Task UpdateStatusAsync_SeenTargetRecreatedUnderTheSameName_ThrowsNotFound()
+    {
+        var ns = await _cluster.NewNamespaceAsync();
+        await CreateAsync(ns, "web", DeploymentSpec());
+        var seen = (await _targets.ListAsync([ns], CancellationToken.None)).Targets.Single();
+        await _cluster.Client.CustomObjects.DeleteNamespacedCustomObjectAsync("thoras.ai", "v1", ns, "aiscaletargets", "web");
+        await CreateAsync(ns, "web", DeploymentSpec());
+
+        await Assert.ThrowsAsync<TargetNotFoundException>(() => _targets.UpdateStatusAsync(seen, s => WithSuggestion(s, "old"), CancellationToken.None));
+        Assert.Null((await ReadRawAsync(ns, "web"))["status"]?["latestSuggestion"]);
+    }
+
+    [Fact]
+    public async Task UpdateStatusAsync_SeenTargetNothingChanges_NoCall()
+    {
+        var ns = await _cluster.NewNamespaceAsync();
+        await CreateAsync(ns, "web", DeploymentSpec());
+        var seen = (await _targets.ListAsync([ns], CancellationToken.None)).Targets.Single();
+        var calls = new List<string>();
+        using var recording = new RecordingCluster(_cluster, calls);
+
+        await recording.Targets.UpdateStatusAsync(seen, s => s, CancellationToken.None);
+
+        Assert.Empty(calls);
+    }
+
+    /// <summary>The adapter over a client that notes the method of every request it sends.</summary>
+    private sealed class RecordingCluster : IDisposable
+    {
+        private readonly k8s.Kubernetes client;
+
+        public RecordingCluster(SandboxClusterFixture cluster, List<string> methods)
+        {
+            client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = cluster.Sandbox.BaseUrl.ToString() }, new Noting(methods));
+            Targets = new KubernetesTargetCluster(client, NullLogger<KubernetesTargetCluster>.Instance);
+        }
+
+        public KubernetesTargetCluster Targets { get; }
+
+        public void Dispose() => client.Dispose();
+
+        private sealed class Noting(List<string> methods) : DelegatingHandler
+        {
+            protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+            {
+                lock (methods)
+                    methods.Add(request.Method.Method);
+                return base.SendAsync(request, cancellationToken);
+            }
+        }
+    }
+
+    [Fact]
     public async Task ResolveAsync_StatefulSet_FindsItAndItsPods()
     {
         var ns = await _cluster.NewNamespaceAsync();

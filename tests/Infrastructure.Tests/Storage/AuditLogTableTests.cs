@@ -195,4 +195,19 @@ public sealed class AuditLogTableTests(AzuriteFixture azurite) : IClassFixture<A
 
         Assert.Empty(await log.ListAsync(new AuditQuery(), CancellationToken.None));
     }
+
+    [Fact]
+    public async Task AppendAllAsync_RecordsAcrossTwoMonthsAndMoreThanOneBatch_AllStoredWithIds()
+    {
+        var log = NewLog();
+        var records = Enumerable.Range(0, 130).Select(i => Record(Now.AddMinutes(-i - 1), "apply-vertical", $"shop/t{i}")).Append(Record(new DateTimeOffset(2026, 2, 27, 9, 0, 0, TimeSpan.Zero))).ToList();
+
+        var stored = await log.AppendAllAsync(records, CancellationToken.None);
+        var listed = await log.ListAsync(new AuditQuery { Since = Now.AddDays(-30), Limit = 1000 }, CancellationToken.None);
+
+        Assert.Equal(131, listed.Count);
+        Assert.Equal(records.Select(r => r.Subject), stored.Select(r => r.Subject));
+        Assert.All(stored, r => Assert.NotEmpty(r.Id));
+        Assert.Equal(stored.Select(r => r.Id).Order(StringComparer.Ordinal), listed.Select(r => r.Id).Order(StringComparer.Ordinal));
+    }
 }

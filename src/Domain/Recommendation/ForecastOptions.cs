@@ -1,4 +1,4 @@
-namespace Thoras.Domain.Suggestions;
+namespace Thoras.Domain.Recommendation;
 
 /// <summary>How the forecast stage runs (section <c>Forecast</c>).</summary>
 public sealed class ForecastOptions

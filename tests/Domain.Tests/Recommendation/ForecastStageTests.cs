@@ -3,11 +3,12 @@ using Microsoft.Extensions.Time.Testing;
 using Moq;
 using Thoras.Domain.Forecasting;
 using Thoras.Domain.Pause;
+using Thoras.Domain.Recommendation;
 using Thoras.Domain.Suggestions;
 using Thoras.Domain.Targets;
 using Xunit;
 
-namespace Thoras.Domain.Tests.Suggestions;
+namespace Thoras.Domain.Tests.Recommendation;
 
 public sealed class ForecastStageTests
 {
@@ -80,7 +81,7 @@ public sealed class ForecastStageTests
         };
         spec = spec with { Vertical = spec.Vertical! with { Model = new ModelSpec { MinLookbackToScale = TimeSpan.FromHours(2) } } };
 
-        var settings = new StageWorld(ATarget.Vertical(TargetMode.Recommendation)).Stage.SettingsFor(spec, ScalingDirection.Vertical);
+        var settings = new TargetRecommender(new ForecastOptions()).SettingsFor(spec, ScalingDirection.Vertical);
 
         Assert.Equal((0.01, TimeSpan.FromMinutes(30), 10.0, TimeSpan.FromHours(2)), (Math.Round(settings.RiskTarget, 6), settings.ForecastHorizon, settings.BufferPercentage, settings.MinLookback));
     }
@@ -135,16 +136,16 @@ public sealed class ForecastStageTests
         var third = await world.Stage.RunOnceAsync(CancellationToken.None);
 
         Assert.Equal((ForecastOutcome.NotDue, ForecastOutcome.Observed), (second.Targets.Single().Outcome, third.Targets.Single().Outcome));
-        world.Cluster.Verify(c => c.ResolveAsync(It.IsAny<AIScaleTarget>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
+        world.Usage.Verify(u => u.ListAsync("uid-web", It.IsAny<IReadOnlyCollection<string>>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
     }
 
     [Fact]
     public async Task RunOnce_ObservationTargetFailed_ForecastAgainAtTheNextTick()
     {
         var world = new StageWorld(ATarget.Vertical(TargetMode.Observation));
-        world.ResolveWith("web", _ => Task.FromException<ResolvedTarget?>(new InvalidOperationException("the API server answered 500")));
+        world.LoadWith("web", _ => Task.FromException(new InvalidOperationException("the API server answered 500")));
         await world.Stage.RunOnceAsync(CancellationToken.None);
-        world.ResolveNormally("web");
+        world.LoadNormally("web");
         world.Time.Advance(TimeSpan.FromMinutes(1));
 
         var second = await world.Stage.RunOnceAsync(CancellationToken.None);
@@ -157,11 +158,10 @@ public sealed class ForecastStageTests
     {
         var world = new StageWorld([ATarget.Vertical(TargetMode.Recommendation, "slow"), ATarget.Vertical(TargetMode.Recommendation, "web")]);
         var hanging = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        world.ResolveWith("slow", async cancellationToken =>
+        world.LoadWith("slow", async cancellationToken =>
         {
             hanging.TrySetResult();
             await Task.Delay(Timeout.Infinite, cancellationToken);
-            return null;
         });
         var published = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         world.History.Setup(h => h.AppendAsync("uid-web", It.IsAny<SuggestionRecord>(), It.IsAny<CancellationToken>()))
@@ -183,7 +183,7 @@ public sealed class ForecastStageTests
     public async Task RunOnce_OneTargetThrows_ItIsReadyFalseForecastFailedWhileOthersPublish()
     {
         var world = new StageWorld([ATarget.Vertical(TargetMode.Recommendation, "bad"), ATarget.Vertical(TargetMode.Recommendation, "web")]);
-        world.ResolveWith("bad", _ => Task.FromException<ResolvedTarget?>(new InvalidOperationException("the API server answered 500")));
+        world.LoadWith("bad", _ => Task.FromException(new InvalidOperationException("the API server answered 500")));
 
         var pass = await world.Stage.RunOnceAsync(CancellationToken.None);
 
@@ -198,9 +198,9 @@ public sealed class ForecastStageTests
     public async Task RunOnce_SucceedsAfterAFailure_ReadyBackToResolved()
     {
         var world = new StageWorld(ATarget.Vertical(TargetMode.Recommendation));
-        world.ResolveWith("web", _ => Task.FromException<ResolvedTarget?>(new InvalidOperationException("the API server answered 500")));
+        world.LoadWith("web", _ => Task.FromException(new InvalidOperationException("the API server answered 500")));
         await world.Stage.RunOnceAsync(CancellationToken.None);
-        world.ResolveNormally("web");
+        world.LoadNormally("web");
         world.Time.Advance(TimeSpan.FromMinutes(1));
 
         var second = await world.Stage.RunOnceAsync(CancellationToken.None);
@@ -214,7 +214,7 @@ public sealed class ForecastStageTests
     public async Task RunOnce_WorkloadMissing_FailsAndIsReadyFalseWorkloadNotFound()
     {
         var world = new StageWorld(ATarget.Vertical(TargetMode.Recommendation));
-        world.ResolveWith("web", _ => Task.FromResult<ResolvedTarget?>(null));
+        world.RemoveWorkload("web");
 
         var pass = await world.Stage.RunOnceAsync(CancellationToken.None);
 
@@ -227,7 +227,7 @@ public sealed class ForecastStageTests
     public async Task RunOnce_FailureConditionCannotBeWritten_PassStillCompletes()
     {
         var world = new StageWorld([ATarget.Vertical(TargetMode.Recommendation, "bad"), ATarget.Vertical(TargetMode.Recommendation, "web")]);
-        world.ResolveWith("bad", _ => Task.FromException<ResolvedTarget?>(new InvalidOperationException("the API server answered 500")));
+        world.LoadWith("bad", _ => Task.FromException(new InvalidOperationException("the API server answered 500")));
         world.FailStatusWrites("bad");
 
         var pass = await world.Stage.RunOnceAsync(CancellationToken.None);
@@ -246,7 +246,7 @@ public sealed class ForecastStageTests
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         foreach (var target in targets)
         {
-            world.ResolveWith(target.Metadata.Name, async cancellationToken =>
+            world.LoadWith(target.Metadata.Name, async cancellationToken =>
             {
                 lock (gate)
                     most = Math.Max(most, ++current);
@@ -254,7 +254,6 @@ public sealed class ForecastStageTests
                 await release.Task.WaitAsync(cancellationToken);
                 lock (gate)
                     current--;
-                return world.Resolved(target);
             });
         }
 
@@ -331,9 +330,9 @@ public sealed class ForecastStageTests
     private sealed class StageWorld
     {
         private readonly ConcurrentDictionary<string, TargetStatus> statuses = new(StringComparer.Ordinal);
-        private readonly ConcurrentDictionary<string, Func<CancellationToken, Task<ResolvedTarget?>>> resolvers = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, Func<CancellationToken, Task>> loaders = new(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<string, bool> failingWrites = new(StringComparer.Ordinal);
-        private readonly IReadOnlyList<HorizontalAutoscaler> autoscalers;
+        private readonly ConcurrentDictionary<string, bool> missing = new(StringComparer.Ordinal);
 
         public StageWorld(AIScaleTarget target, int historyBlocks = 12, IReadOnlyList<HorizontalAutoscaler>? autoscalers = null)
             : this([target], historyBlocks, autoscalers)
@@ -342,29 +341,32 @@ public sealed class ForecastStageTests
 
         public StageWorld(IReadOnlyList<AIScaleTarget> targets, int historyBlocks = 12, IReadOnlyList<HorizontalAutoscaler>? autoscalers = null, ForecastOptions? options = null)
         {
-            this.autoscalers = autoscalers ?? [];
             foreach (var target in targets)
                 statuses[target.Metadata.Name] = target.Status;
             Cluster.Setup(c => c.ListAsync(It.IsAny<IReadOnlyCollection<string>>(), It.IsAny<CancellationToken>()))
                 .ReturnsAsync(() => new TargetListing([.. targets.Select(t => t with { Status = statuses[t.Metadata.Name] })], [.. Invalid]));
-            Cluster.Setup(c => c.ResolveAsync(It.IsAny<AIScaleTarget>(), It.IsAny<CancellationToken>()))
-                .Returns((AIScaleTarget target, CancellationToken cancellationToken) =>
-                    resolvers.TryGetValue(target.Metadata.Name, out var resolve) ? resolve(cancellationToken) : Task.FromResult<ResolvedTarget?>(Resolved(target)));
+            Cluster.Setup(c => c.ListWorkloadsAsync("shop", ScaleTargetRef.Deployment, It.IsAny<CancellationToken>()))
+                .ReturnsAsync(() => [.. targets.Where(t => !missing.ContainsKey(t.Metadata.Name)).Select(Workload)]);
+            var scaling = (autoscalers ?? []).Select(a => a with { ScaleTarget = new ScaleTargetRef { ApiVersion = "apps/v1", Kind = ScaleTargetRef.Deployment, Name = a.Name } }).ToList();
+            Cluster.Setup(c => c.ListAutoscalersAsync("shop", It.IsAny<CancellationToken>())).ReturnsAsync(scaling);
             Cluster.Setup(c => c.UpdateStatusAsync(It.IsAny<TargetKey>(), It.IsAny<string>(), It.IsAny<Func<TargetStatus, TargetStatus>>(), It.IsAny<CancellationToken>()))
-                .Returns((TargetKey key, string _, Func<TargetStatus, TargetStatus> change, CancellationToken cancellationToken) =>
-                {
-                    cancellationToken.ThrowIfCancellationRequested();
-                    if (failingWrites.ContainsKey(key.Name))
-                        return Task.FromException<TargetStatus>(new InvalidOperationException("the API server answered 503"));
-                    return Task.FromResult(statuses[key.Name] = change(statuses[key.Name]));
-                });
+                .Returns((TargetKey key, string _, Func<TargetStatus, TargetStatus> change, CancellationToken cancellationToken) => Write(key, change, cancellationToken));
+            Cluster.Setup(c => c.UpdateStatusAsync(It.IsAny<AIScaleTarget>(), It.IsAny<Func<TargetStatus, TargetStatus>>(), It.IsAny<CancellationToken>()))
+                .Returns((AIScaleTarget seen, Func<TargetStatus, TargetStatus> change, CancellationToken cancellationToken) => Write(seen.Key, change, cancellationToken));
             var hour = Enumerable.Range(0, historyBlocks)
                 .Select(i => new UsageBlock(Now.AddMinutes(-5 * (historyBlocks - i)), 0.8 + (0.2 * Math.Sin(i / 12.0)), 0.6, 5)).ToList();
-            Usage.Setup(u => u.ListAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>())).ReturnsAsync(hour);
+            Usage.Setup(u => u.ListAsync(It.IsAny<string>(), It.IsAny<IReadOnlyCollection<string>>(), It.IsAny<DateTimeOffset>(), It.IsAny<CancellationToken>()))
+                .Returns(async (string uid, IReadOnlyCollection<string> series, DateTimeOffset _, CancellationToken cancellationToken) =>
+                {
+                    if (loaders.TryGetValue(uid["uid-".Length..], out var load))
+                        await load(cancellationToken);
+                    return (IReadOnlyDictionary<string, IReadOnlyList<UsageBlock>>)series.ToDictionary(s => s, _ => (IReadOnlyList<UsageBlock>)hour);
+                });
             Pause.Setup(s => s.ReadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(PauseState.Running);
             var mirror = Mock.Of<IPauseMirror>(m => m.ReadAsync(It.IsAny<CancellationToken>()) == Task.FromResult(MirrorObservation.Missing));
             var gate = new SuggestionGate(Pause.Object, mirror, new PauseOptions());
-            Stage = new ForecastStage(Cluster.Object, Usage.Object, Models.Object, History.Object, gate, options ?? new ForecastOptions(), Time);
+            options ??= new ForecastOptions();
+            Stage = new ForecastStage(Cluster.Object, Usage.Object, Models.Object, History.Object, gate, new TargetRecommender(options), options, Time);
         }
 
         public Mock<ITargetCluster> Cluster { get; } = new();
@@ -394,21 +396,31 @@ public sealed class ForecastStageTests
         /// <summary>The target's status as the cluster holds it now.</summary>
         public TargetStatus Status(string name) => statuses[name];
 
-        /// <summary>Resolving the target named <paramref name="name"/> runs <paramref name="resolve"/>.</summary>
-        public void ResolveWith(string name, Func<CancellationToken, Task<ResolvedTarget?>> resolve) => resolvers[name] = resolve;
+        /// <summary>Reading what the target named <paramref name="name"/> needs (its usage) runs <paramref name="load"/> first.</summary>
+        public void LoadWith(string name, Func<CancellationToken, Task> load) => loaders[name] = load;
 
-        /// <summary>The target named <paramref name="name"/> resolves to its workload again.</summary>
-        public void ResolveNormally(string name) => resolvers.TryRemove(name, out _);
+        /// <summary>The target named <paramref name="name"/> loads normally again.</summary>
+        public void LoadNormally(string name) => loaders.TryRemove(name, out _);
+
+        /// <summary>The Deployment of the target named <paramref name="name"/> is not in its namespace.</summary>
+        public void RemoveWorkload(string name) => missing[name] = true;
 
         /// <summary>Every status write of the target named <paramref name="name"/> fails.</summary>
         public void FailStatusWrites(string name) => failingWrites[name] = true;
 
         /// <summary>The target's Deployment with one container (250m, 256Mi) and no pods.</summary>
-        public ResolvedTarget Resolved(AIScaleTarget target)
+        private static Workload Workload(AIScaleTarget target)
         {
             var container = new ContainerResources("app", new ResourceAmounts { Cpu = Quantity.Parse("250m"), Memory = Quantity.Parse("256Mi") }, new ResourceAmounts());
-            var workload = new Workload("Deployment", target.Metadata.Name, "w-" + target.Metadata.Name, 2, new Dictionary<string, string>(), new Dictionary<string, string>(), [container]);
-            return new ResolvedTarget(target, workload, new LabelSelector(), [], autoscalers, []);
+            return new Workload("Deployment", target.Metadata.Name, "w-" + target.Metadata.Name, 2, new Dictionary<string, string>(), new Dictionary<string, string>(), [container]);
+        }
+
+        private Task<TargetStatus> Write(TargetKey key, Func<TargetStatus, TargetStatus> change, CancellationToken cancellationToken)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (failingWrites.ContainsKey(key.Name))
+                return Task.FromException<TargetStatus>(new InvalidOperationException("the API server answered 503"));
+            return Task.FromResult(statuses[key.Name] = change(statuses[key.Name]));
         }
     }
 
