@@ -6,6 +6,9 @@ public static class EventReasons
     /// <summary>Normal: running pods were resized in place to the suggestion.</summary>
     public const string ResizedInPlace = "ResizedInPlace";
 
+    /// <summary>Warning: the node can never fit a pod's resize and the update mode does not allow eviction: it keeps its requests.</summary>
+    public const string ResizeInfeasible = "ResizeInfeasible";
+
     /// <summary>Normal: pods were evicted so they come back with the suggestion.</summary>
     public const string Evicted = "Evicted";
 

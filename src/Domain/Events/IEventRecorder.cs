@@ -40,9 +40,20 @@ public sealed record TargetEvent(TargetKey Target, string TargetUid, bool Warnin
         new(target, uid, true, reason, action, note);
 }
 
-/// <summary>A workload in the target's namespace, as an event's <c>regarding</c> or <c>related</c> object.</summary>
-/// <param name="ApiVersion"><c>apps/v1</c>.</param>
-/// <param name="Kind"><c>Deployment</c> or <c>StatefulSet</c>.</param>
+/// <summary>
+/// The object in the target's namespace that an action changed (its Deployment or StatefulSet, or its HPA), as an
+/// event's <c>regarding</c> or <c>related</c> object.
+/// </summary>
+/// <param name="ApiVersion"><c>apps/v1</c>, or <c>autoscaling/v2</c> for an HPA.</param>
+/// <param name="Kind"><c>Deployment</c>, <c>StatefulSet</c> or <c>HorizontalPodAutoscaler</c>.</param>
 /// <param name="Name">Its name.</param>
 /// <param name="Uid">Its UID, when known.</param>
-public sealed record WorkloadReference(string ApiVersion, string Kind, string Name, string? Uid = null);
+public sealed record WorkloadReference(string ApiVersion, string Kind, string Name, string? Uid = null)
+{
+    /// <summary>The Deployment or StatefulSet <paramref name="reference"/> names; null when it names none (a selector target).</summary>
+    public static WorkloadReference? Of(ScaleTargetRef? reference) =>
+        reference is { Kind: { Length: > 0 } kind, Name: { Length: > 0 } name } ? new(reference.ApiVersion ?? "apps/v1", kind, name) : null;
+
+    /// <summary>The HPA named <paramref name="name"/>.</summary>
+    public static WorkloadReference Autoscaler(string name) => new("autoscaling/v2", "HorizontalPodAutoscaler", name);
+}

@@ -37,6 +37,29 @@ public static class ThorasTelemetry
         return activity;
     }
 
+    /// <summary>
+    /// Runs one target's work of a stage in its span (<see cref="StartTarget"/>): the span fails when the work throws
+    /// (its time budget ran out, or an error) or when <paramref name="failure"/> reads an error from its result.
+    /// </summary>
+    public static async Task<T> TraceTargetAsync<T>(string stage, Targets.TargetKey target, string? uid, Func<Task<T>> work, Func<T, string?> failure)
+    {
+        ArgumentNullException.ThrowIfNull(work);
+        ArgumentNullException.ThrowIfNull(failure);
+        using var activity = StartTarget(stage, target, uid);
+        try
+        {
+            var result = await work();
+            if (failure(result) is { } error)
+                Failed(activity, error);
+            return result;
+        }
+        catch (Exception ex)
+        {
+            Failed(activity, ex.Message);
+            throw;
+        }
+    }
+
     /// <summary>Marks a span failed with the error's message.</summary>
     public static void Failed(Activity? activity, string error) =>
         activity?.SetStatus(ActivityStatusCode.Error, error);

@@ -11,6 +11,9 @@ namespace Thoras.Cli.Tests.Operator;
 /// </summary>
 public sealed class KubectlPluginFixture : IAsyncLifetime
 {
+    /// <summary>How much faster than real time the host's clock runs: a one-minute tick takes 3 s.</summary>
+    public const int SpeedUp = 20;
+
     private readonly string _bin = Directory.CreateTempSubdirectory("thoras-plugin-").FullName;
 
     public ServeProcess Serve { get; private set; } = null!;
@@ -23,7 +26,7 @@ public sealed class KubectlPluginFixture : IAsyncLifetime
         await File.WriteAllTextAsync(launcher, $"#!/bin/sh\nexec dotnet \"{Path.Combine(AppContext.BaseDirectory, "thoras.dll")}\" \"$@\"\n");
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        Serve = await ServeProcess.StartAsync(speedUp: 20, TimeSpan.FromMinutes(2));
+        Serve = await ServeProcess.StartAsync(speedUp: SpeedUp, TimeSpan.FromMinutes(2));
     }
 
     public async Task DisposeAsync()

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Xunit;
 
@@ -31,6 +32,26 @@ public sealed class KubectlPluginTests(KubectlPluginFixture fixture) : IClassFix
         Assert.True(exit == 0, $"exit {exit}: {error}");
         Assert.True(JsonDocument.Parse(output).RootElement.GetProperty("status").GetProperty("paused").GetBoolean());
         Assert.Matches(@"(?m)\sNormal\s+ScalingPaused\s+aiscaletarget/web\s", events);
+    }
+
+    [Fact]
+    public async Task DemoWebResized_KubectlGetEventsListsResizedInPlaceWithinATickAndGetAstShowsItApplied()
+    {
+        // Wait for the apply stage to finish a suggestion of the demo's in-place target (its 10-minute lookback first).
+        var applied = false;
+        for (var waited = Stopwatch.StartNew(); !applied && waited.Elapsed < TimeSpan.FromMinutes(5); await Task.Delay(1000))
+            applied = (await fixture.KubectlAsync("get", "ast", "web", "-n", "demo", "-o", "jsonpath={.status.latestSuggestionApplied}")).Output == "true";
+        var events = string.Empty;
+        var tick = TimeSpan.FromMinutes(1) / KubectlPluginFixture.SpeedUp;
+        for (var since = Stopwatch.StartNew(); applied && !events.Contains("ResizedInPlace", StringComparison.Ordinal) && (events.Length == 0 || since.Elapsed < tick);)
+            events = (await fixture.KubectlAsync("get", "events", "-n", "demo")).Output;
+        var table = (await fixture.KubectlAsync("get", "ast", "-n", "demo")).Output;
+
+        Assert.True(applied, "no suggestion of demo/web was applied in time; output:\n" + fixture.Serve.Output);
+        Assert.Matches(@"(?m)\sNormal\s+ResizedInPlace\s+aiscaletarget/web\s+Resized \d+ pod\(s\) in place to suggestion ", events);
+        Assert.Matches(@"(?m)\sNormal\s+ResizedInPlace\s+deployment/web\s", events);
+        Assert.Matches(@"(?m)^NAME\s.*\sAPPLIED\s+AGE$", table);
+        Assert.Matches(@"(?m)^web\s.*\strue\s+\S+$", table);
     }
 
     [Fact]

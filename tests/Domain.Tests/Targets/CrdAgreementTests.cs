@@ -120,7 +120,7 @@ public partial class CrdAgreementTests
     }
 
     [Fact]
-    public void Crd_PrinterColumns_AreTheModesTheConditionsAndTheSuggestionAge()
+    public void Crd_PrinterColumns_AreTheModesTheConditionsTheSuggestionAgeAndWhetherItIsApplied()
     {
         var version = Manifests.Crd()["spec"]!["versions"]![0]!;
         var columns = version["additionalPrinterColumns"]!.AsArray().Select(c => ((string)c!["name"]!, (string)c["jsonPath"]!));
@@ -130,7 +130,7 @@ public partial class CrdAgreementTests
                 ("Model Mode", ".spec.model.mode"), ("Horizontal Mode", ".spec.horizontal.mode"), ("Vertical Mode", ".spec.vertical.mode"),
                 ("Ready", ".status.conditions[?(@.type==\"Ready\")].status"), ("Scaling", ".status.conditions[?(@.type==\"Scaling\")].status"),
                 ("Reason", ".status.conditions[?(@.type==\"Scaling\")].reason"), ("Suggested", ".status.latestSuggestion.start"),
-                ("Age", ".metadata.creationTimestamp"),
+                ("Applied", ".status.latestSuggestionApplied"), ("Age", ".metadata.creationTimestamp"),
             ],
             columns);
     }
