@@ -1,4 +1,5 @@
 using Thoras.Domain.Targets;
+using Thoras.Domain.Telemetry;
 
 namespace Thoras.Domain.Fanout;
 
@@ -14,6 +15,9 @@ public sealed class FanoutCoordinator(ITargetCluster cluster, IWorkQueues queues
     {
         var tick = time.GetUtcNow();
         var listing = await cluster.ListAsync(namespaces, cancellationToken);
+        // The collect tick is the one that sees every target each minute: it keeps the fleet-wide gauge current.
+        if (stage == BatchStage.Collect)
+            ThorasMetrics.ReportTargets(listing.Targets);
         var targets = listing.Targets.Where(t => !t.Metadata.IsDeleting)
             .Select(t => new BatchTarget(t.Metadata.Namespace, t.Metadata.Name, t.Metadata.Uid, stage == BatchStage.Apply ? t.Status.LatestSuggestion?.SuggestionUID : null))
             .ToList();

@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Thoras.Domain.Events;
+using Thoras.Infrastructure.Kubernetes;
 using Thoras.Infrastructure.Kubernetes.Connection;
 
 namespace Thoras.Functions.Hosting;
@@ -40,6 +42,7 @@ public static class KubernetesRegistration
             return KubernetesClientFactory.CreateClient(options, aksTokens, TimeProvider.System);
         });
 
+        services.AddSingleton<IEventRecorder, KubernetesEventRecorder>();
         return services;
     }
 }

@@ -39,6 +39,7 @@ public static class ServiceRegistration
         services.AddThorasPipeline(configuration);
         services.AddThorasHousekeeping(configuration);
         services.AddThorasFanout(configuration);
+        services.AddThorasTelemetry(configuration);
         services.AddThorasDashboard(configuration);
 
         return services;

@@ -16,16 +16,16 @@ public static class StorageClientFactory
     public static TableServiceClient CreateTableService(StorageOptions options) =>
         options switch
         {
-            { ConnectionString: { Length: > 0 } cs } => new TableServiceClient(cs, StorageRetry.Configure(new TableClientOptions())),
-            { TableServiceUri: { } uri } => new TableServiceClient(uri, Credential(options), StorageRetry.Configure(new TableClientOptions())),
+            { ConnectionString: { Length: > 0 } cs } => new TableServiceClient(cs, Measured(StorageRetry.Configure(new TableClientOptions()), "table")),
+            { TableServiceUri: { } uri } => new TableServiceClient(uri, Credential(options), Measured(StorageRetry.Configure(new TableClientOptions()), "table")),
             _ => throw new InvalidOperationException(NotConfigured("TableServiceUri")),
         };
 
     public static BlobServiceClient CreateBlobService(StorageOptions options) =>
         options switch
         {
-            { ConnectionString: { Length: > 0 } cs } => new BlobServiceClient(cs, StorageRetry.Configure(new BlobClientOptions())),
-            { BlobServiceUri: { } uri } => new BlobServiceClient(uri, Credential(options), StorageRetry.Configure(new BlobClientOptions())),
+            { ConnectionString: { Length: > 0 } cs } => new BlobServiceClient(cs, Measured(StorageRetry.Configure(new BlobClientOptions()), "blob")),
+            { BlobServiceUri: { } uri } => new BlobServiceClient(uri, Credential(options), Measured(StorageRetry.Configure(new BlobClientOptions()), "blob")),
             _ => throw new InvalidOperationException(NotConfigured("BlobServiceUri")),
         };
 
@@ -41,7 +41,17 @@ public static class StorageClientFactory
             _ => throw new InvalidOperationException(NotConfigured("QueueServiceUri")),
         };
 
-    private static QueueClientOptions QueueOptions() => StorageRetry.Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+    /// <summary>Client options that count every request (<see cref="StorageRequestMetrics"/>).</summary>
+    public static T Measured<T>(T options, string service)
+        where T : ClientOptions
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.AddPolicy(new StorageRequestMetrics(service), HttpPipelinePosition.PerRetry);
+        return options;
+    }
+
+    private static QueueClientOptions QueueOptions() =>
+        Measured(StorageRetry.Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }), "queue");
 
     private static TokenCredential Credential(StorageOptions options) =>
         string.IsNullOrEmpty(options.ManagedIdentityClientId)

@@ -12,12 +12,15 @@ namespace Thoras.Infrastructure.Kubernetes.Connection;
 /// </summary>
 public static class KubernetesClientFactory
 {
-    /// <summary>The API client for <paramref name="options"/>, through <see cref="RequestHandlers"/>.</summary>
+    /// <summary>
+    /// The API client for <paramref name="options"/>, through <see cref="RequestHandlers"/>, then the request metrics
+    /// (<see cref="KubernetesRequestMetrics"/>, innermost, so they count every attempt actually sent).
+    /// </summary>
     /// <param name="options">Validated options (see <see cref="KubernetesOptionsValidator"/>).</param>
     /// <param name="aksTokens">The token source for <c>aks</c> mode; unused in the other modes.</param>
     /// <param name="time">The real clock retries wait on.</param>
     public static IKubernetes CreateClient(KubernetesOptions options, ITokenProvider? aksTokens, TimeProvider time) =>
-        new k8s.Kubernetes(CreateConfiguration(options, aksTokens), RequestHandlers(options, time));
+        new k8s.Kubernetes(CreateConfiguration(options, aksTokens), [.. RequestHandlers(options, time), new KubernetesRequestMetrics()]);
 
     /// <summary>
     /// The handlers every request goes through, outermost first: the retry of throttled requests, then this instance's
