@@ -19,11 +19,13 @@ public sealed class FanoutEndToEndTests(FanoutHostFixture host) : IClassFixture<
             await host.StoreUsageAsync(uid, days: 2);
         var audit = host.Services.GetRequiredService<IAuditLog>();
 
+        // Generous waits: the first forecast trains four models, and on a loaded 2-core machine the chain of queue hops,
+        // training and resizes has taken over two minutes.
         await host.RunTimerAsync("Forecast");
-        await FanoutHostFixture.UntilAsync(async () => (await Task.WhenAll(targets.Select(t => host.LatestSuggestionAsync(t.Namespace)))).All(s => s is not null), seconds: 120);
+        await FanoutHostFixture.UntilAsync(async () => (await Task.WhenAll(targets.Select(t => host.LatestSuggestionAsync(t.Namespace)))).All(s => s is not null), seconds: 300);
         var suggestions = await Task.WhenAll(targets.Select(t => host.LatestSuggestionAsync(t.Namespace)));
         await host.RunTimerAsync("Apply");
-        await FanoutHostFixture.UntilAsync(async () => (await Task.WhenAll(targets.Select(t => AppliedAsync(audit, t.Uid)))).All(a => a.Count > 0), seconds: 120);
+        await FanoutHostFixture.UntilAsync(async () => (await Task.WhenAll(targets.Select(t => AppliedAsync(audit, t.Uid)))).All(a => a.Count > 0), seconds: 300);
 
         for (var i = 0; i < targets.Length; i++)
             Assert.Contains(suggestions[i]!, Assert.Single(await AppliedAsync(audit, targets[i].Uid)).Current, StringComparison.Ordinal);
