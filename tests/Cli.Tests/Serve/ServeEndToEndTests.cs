@@ -12,7 +12,7 @@ namespace Thoras.Cli.Tests.Serve;
 /// </summary>
 public sealed class ServeEndToEndTests
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
 
     private static HttpRequestMessage Request(ServeProcess serve, HttpMethod method, string path, object? body = null)
     {

@@ -18,7 +18,7 @@ public sealed class ServeTelemetryTests
     public async Task Serve_OtlpEndpointSet_MetricsAndTracesArriveWithinAMinute()
     {
         await using var receiver = await OtlpReceiver.StartAsync();
-        await using var serve = await ServeProcess.StartAsync(speedUp: 20, TimeSpan.FromMinutes(2), new Dictionary<string, string>
+        await using var serve = await ServeProcess.StartAsync(speedUp: 20, TimeSpan.FromMinutes(5), new Dictionary<string, string>
         {
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = receiver.Endpoint.ToString().TrimEnd('/'),
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf",
