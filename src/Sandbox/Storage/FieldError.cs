@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Thoras.Sandbox.Api;
+namespace Thoras.Sandbox.Storage;
 
 /// <summary>
 /// One invalid field of a request, rendered as k8s.io/apimachinery's <c>field.Error</c>: the cause of a 422 answer

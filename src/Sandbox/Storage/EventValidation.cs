@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 
-namespace Thoras.Sandbox.Api;
+namespace Thoras.Sandbox.Storage;
 
 /// <summary>
 /// The API server's Event validation (k8s.io/kubernetes pkg/apis/core/validation/events.go): legacy rules for every

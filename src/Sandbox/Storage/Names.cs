@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace Thoras.Sandbox.Api;
+namespace Thoras.Sandbox.Storage;
 
 /// <summary>Object names: DNS-1123 validation and the random suffixes the API server and controllers generate.</summary>
 internal static partial class Names

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Thoras.Sandbox.Api;
+namespace Thoras.Sandbox.Storage;
 
 /// <summary>The resources the sandbox serves: the built-in kinds plus every applied CustomResourceDefinition.</summary>
 internal sealed class ResourceCatalog
@@ -96,15 +96,7 @@ internal sealed class ResourceCatalog
         {
             if (version is not JsonObject v || v["served"]?.ToString() == "false")
                 continue;
-            var columns = (v["additionalPrinterColumns"]?.AsArray() ?? [])
-                .OfType<JsonObject>()
-                .Select(c => new PrinterColumn(
-                    c["name"]?.ToString() ?? "",
-                    c["type"]?.ToString() ?? "string",
-                    c["jsonPath"]?.ToString() ?? "",
-                    c["description"]?.ToString() ?? "",
-                    JsonNumbers.Int(c["priority"]) ?? 0))
-                .ToList();
+            var columns = PrinterColumns(v["additionalPrinterColumns"] as JsonArray);
             types.Add(new ResourceType(
                 group,
                 v["name"]?.ToString() ?? throw ApiError.BadRequest("spec.versions[].name is required"),
@@ -115,11 +107,35 @@ internal sealed class ResourceCatalog
                 HasStatus: v["subresources"]?["status"] is not null,
                 HasScale: v["subresources"]?["scale"] is not null,
                 IsCustom: true,
-                PrinterColumns: columns));
+                PrinterColumns: columns,
+                Schema: v["schema"]?["openAPIV3Schema"]?.DeepClone() as JsonObject));
         }
 
         lock (gate)
             custom[$"{group}/{plural}"] = types;
+    }
+
+    /// <summary>A version's printer columns, or null (the default columns) when a path does not parse, as the API server
+    /// falls back when its table convertor cannot be built.</summary>
+    private static List<PrinterColumn>? PrinterColumns(JsonArray? definitions)
+    {
+        try
+        {
+            return (definitions ?? [])
+                .OfType<JsonObject>()
+                .Select(c => new PrinterColumn(
+                    c["name"]?.ToString() ?? "",
+                    c["type"]?.ToString() ?? "string",
+                    c["format"]?.ToString() ?? "",
+                    JsonPathExpression.Parse(c["jsonPath"]?.ToString() ?? ""),
+                    c["description"]?.ToString() ?? "",
+                    JsonNumbers.Int(c["priority"]) ?? 0))
+                .ToList();
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     public void Unregister(JsonObject crd)

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Thoras.Sandbox.Api;
+namespace Thoras.Sandbox.Storage;
 
 /// <summary>A failed API call, rendered as a Kubernetes <c>Status</c> body with the matching HTTP code.</summary>
 internal sealed class ApiError : Exception

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
 
-namespace Thoras.Sandbox.Api;
+namespace Thoras.Sandbox.Storage;
 
 /// <summary>What changed in the store, as a watch stream reports it.</summary>
 internal sealed record WatchEvent(string Type, JsonObject Object);
@@ -35,7 +35,7 @@ internal sealed class ObjectStore
     private readonly IReadOnlyList<IWriteStrategy> strategies;
     private readonly TimeSpan eventTtl;
     private long resourceVersion = 1000;
-    private readonly long startVersion = 1000;
+    private long startVersion = 1000;
 
     /// <param name="catalog">The resource types served.</param>
     /// <param name="time">Where timestamps come from.</param>
@@ -139,7 +139,13 @@ internal sealed class ObjectStore
         }
     }
 
-    public JsonObject Create(ResourceType type, string? ns, JsonObject obj, bool dryRun = false)
+    /// <param name="type">The type the object is created as.</param>
+    /// <param name="ns">Its namespace, for a namespaced type (default: the object's, else <c>default</c>).</param>
+    /// <param name="obj">The object.</param>
+    /// <param name="dryRun">Check and return it without storing it.</param>
+    /// <param name="admit">Whether the write strategies (validation, defaults) run; false only for seeding objects as
+    /// they were stored before their CRD's current rules.</param>
+    public JsonObject Create(ResourceType type, string? ns, JsonObject obj, bool dryRun = false, bool admit = true)
     {
         lock (gate)
         {
@@ -186,7 +192,7 @@ internal sealed class ObjectStore
             // As on the API server, status is not settable on create where a status subresource exists.
             if (type.HasStatus)
                 created.Remove("status");
-            foreach (var strategy in strategies)
+            foreach (var strategy in admit ? strategies : [])
                 strategy.Admit(type, null, created, "");
             if (type.StorageKey == ResourceCatalog.Crds.StorageKey)
                 catalog.Register(created);
@@ -299,6 +305,49 @@ internal sealed class ObjectStore
             }
 
             return (Out(type, dryRun ? current : Remove(type, key, current)), true);
+        }
+    }
+
+    /// <summary>Every stored object (in its stored form) and the store's version: what <see cref="Restore"/> takes back.</summary>
+    public JsonObject Snapshot()
+    {
+        lock (gate)
+        {
+            var kinds = new JsonObject();
+            foreach (var (key, bucket) in objects.Where(b => b.Value.Count > 0))
+                kinds[key] = new JsonArray([.. bucket.Values.Select(o => o.DeepClone())]);
+            return new JsonObject { ["resourceVersion"] = resourceVersion, ["objects"] = kinds };
+        }
+    }
+
+    /// <summary>
+    /// Takes back a <see cref="Snapshot"/> into an empty store: the same objects with the same UIDs and versions, the
+    /// store's version where it was (watch history starts there), CRDs served again, every Event's time to live
+    /// started anew. Objects of kinds no longer served are left out.
+    /// </summary>
+    public void Restore(JsonObject snapshot)
+    {
+        lock (gate)
+        {
+            resourceVersion = Math.Max(resourceVersion, JsonNumbers.Long(snapshot["resourceVersion"]) ?? 0);
+            startVersion = resourceVersion;
+            var kinds = snapshot["objects"] as JsonObject ?? [];
+            foreach (var crd in (kinds[ResourceCatalog.Crds.StorageKey] as JsonArray ?? []).OfType<JsonObject>())
+                catalog.Register(crd);
+            foreach (var (key, items) in kinds)
+            {
+                if (catalog.All().FirstOrDefault(t => t.StorageKey == key && t.Conversion is null) is not { } type)
+                    continue;
+                foreach (var item in (items as JsonArray ?? []).OfType<JsonObject>())
+                {
+                    var stored = (JsonObject)item.DeepClone();
+                    var ns = stored["metadata"]?["namespace"]?.ToString();
+                    var name = stored["metadata"]?["name"]?.ToString() ?? "";
+                    Bucket(type)[Key(type, ns, name)] = stored;
+                    Changed(type, stored);
+                    Leased(type, ns, name, stored);
+                }
+            }
         }
     }
 

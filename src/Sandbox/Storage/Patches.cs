@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Thoras.Sandbox.Api;
+namespace Thoras.Sandbox.Storage;
 
 /// <summary>The three patch types the API server accepts: JSON merge patch, JSON patch and strategic merge patch.</summary>
 internal static class Patches

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace Thoras.Sandbox.Api;
+namespace Thoras.Sandbox.Storage;
 
 /// <summary>Kubernetes resource quantities (<c>250m</c>, <c>1.5</c>, <c>512Mi</c>, <c>1e3</c>) as plain decimals.</summary>
 internal static class Quantity

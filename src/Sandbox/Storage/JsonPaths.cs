@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Thoras.Sandbox.Api;
+namespace Thoras.Sandbox.Storage;
 
 /// <summary>Reads simple dotted paths (<c>.spec.replicas</c>, <c>status.conditions[0].type</c>) from JSON objects.</summary>
 internal static class JsonPaths

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Thoras.Sandbox.Api;
+namespace Thoras.Sandbox.Storage;
 
 /// <summary>Label selectors (<c>a=b,c!=d,e in (x,y),!f</c>) and field selectors (<c>metadata.name=x</c>).</summary>
 internal static class Selectors

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Thoras.Sandbox.Api;
+namespace Thoras.Sandbox.Storage;
 
 /// <summary>
 /// <c>events.k8s.io/v1</c> Events, stored as core v1 Events with the API server's field mapping (regarding is

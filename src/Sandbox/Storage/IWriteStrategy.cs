@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace Thoras.Sandbox.Api;
+namespace Thoras.Sandbox.Storage;
 
 /// <summary>
 /// What the API server checks (and fills in) before a write is stored, for the kinds a strategy knows: built-in

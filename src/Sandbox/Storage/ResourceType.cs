@@ -1,6 +1,10 @@
-namespace Thoras.Sandbox.Api;
+using System.Text.Json.Nodes;
 
-/// <summary>One served resource: where it lives in the API and how it behaves.</summary>
+namespace Thoras.Sandbox.Storage;
+
+/// <summary>One served resource: where it lives in the API and how it behaves (a custom resource's version with its
+/// <c>openAPIV3Schema</c>, never changed once registered). A custom resource's <c>PrinterColumns</c> are null when one
+/// of their paths does not parse, and the API server then prints the default columns.</summary>
 internal sealed record ResourceType(
     string Group,
     string Version,
@@ -12,7 +16,8 @@ internal sealed record ResourceType(
     bool HasScale,
     bool IsCustom = false,
     IReadOnlyList<PrinterColumn>? PrinterColumns = null,
-    StoredVersion? Conversion = null)
+    StoredVersion? Conversion = null,
+    JsonObject? Schema = null)
 {
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
@@ -31,4 +36,4 @@ internal sealed record ResourceType(
 }
 
 /// <summary>A column of <c>kubectl get</c> output, from a CRD's <c>additionalPrinterColumns</c>.</summary>
-internal sealed record PrinterColumn(string Name, string Type, string JsonPath, string Description, int Priority);
+internal sealed record PrinterColumn(string Name, string Type, string Format, JsonPathExpression JsonPath, string Description, int Priority);
