@@ -27,18 +27,22 @@ public sealed class FunctionInvoker(ILogger<FunctionInvoker> logger, FunctionKey
         }
 
         var watch = Stopwatch.StartNew();
-        try
+        using (var deadline = RequestDeadline.Begin(context))
         {
-            var result = await InvokeAsync(function.Method, context.RequestServices, p => BindHttp(p, context), context.RequestAborted);
-            await WriteResultAsync(context, result);
-        }
-        catch (Exception ex) when (!context.Response.HasStarted)
-        {
-            await ProblemDetailsMiddleware.RespondAsync(context, ex, logger, function.Name);
+            try
+            {
+                var result = await InvokeAsync(function.Method, context.RequestServices, p => BindHttp(p, context), context.RequestAborted);
+                await WriteResultAsync(context, result);
+            }
+            catch (Exception ex) when (!context.Response.HasStarted)
+            {
+                await ProblemDetailsMiddleware.RespondAsync(context, deadline.Explain(ex), logger, function.Name);
+            }
         }
 
+        // The path is redacted: the admission webhook's carries its secret.
         logger.LogInformation("Executed {Function} ({Method} {Path}) -> {Status} in {ElapsedMs} ms",
-            function.Name, context.Request.Method, context.Request.Path.Value, context.Response.StatusCode, watch.ElapsedMilliseconds);
+            function.Name, context.Request.Method, RequestPaths.Redact(context.Request.Path), context.Response.StatusCode, watch.ElapsedMilliseconds);
     }
 
     public async Task InvokeTimerAsync(IServiceProvider services, TimerFunction function, bool isPastDue, CancellationToken cancellationToken)

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Thoras.Functions.Hosting;
+using Thoras.Functions.Http;
 
 namespace Thoras.Cli.LocalHost;
 
@@ -41,6 +42,12 @@ public static class LocalFunctionHost
         }
 
         var app = builder.Build();
+
+        // What no function answers (an unknown path or method) still gets a problem, as the API promises.
+        app.UseStatusCodePages(context => context.HttpContext.Response.ContentLength is null && !context.HttpContext.Response.HasStarted
+            ? Problems.WriteAsync(context.HttpContext, context.HttpContext.Response.StatusCode, StatusTitle(context.HttpContext.Response.StatusCode),
+                $"{context.HttpContext.Request.Method} {RequestPaths.Redact(context.HttpContext.Request.Path)} is not served.")
+            : Task.CompletedTask);
         foreach (var function in catalog.Http)
         {
             var captured = function;
@@ -50,6 +57,13 @@ public static class LocalFunctionHost
 
         return app;
     }
+
+    private static string StatusTitle(int status) => status switch
+    {
+        StatusCodes.Status404NotFound => "Not found",
+        StatusCodes.Status405MethodNotAllowed => "Method not allowed",
+        _ => "Request refused",
+    };
 
     /// <summary>The base address the started host listens on, e.g. <c>http://127.0.0.1:7071</c>.</summary>
     public static Uri BaseAddress(WebApplication app)

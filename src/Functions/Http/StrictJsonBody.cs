@@ -46,13 +46,7 @@ public static class StrictJsonBody
     public static async Task<T?> ReadOptionalAsync<T>(HttpRequest request, CancellationToken cancellationToken, int maxBytes = DefaultMaxBytes)
         where T : class
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (request.ContentLength > maxBytes)
-        {
-            throw TooLarge(maxBytes);
-        }
-
-        var bytes = await ReadBoundedAsync(request.Body, maxBytes, cancellationToken);
+        var bytes = await ReadBytesAsync(request, maxBytes, cancellationToken);
         if (bytes.Length == 0 || IsWhitespace(bytes))
         {
             return null;
@@ -76,8 +70,19 @@ public static class StrictJsonBody
         return value ?? throw new ProblemException(StatusCodes.Status400BadRequest, "Invalid JSON body", "The body must be a JSON object, not null.");
     }
 
-    private static async Task<byte[]> ReadBoundedAsync(Stream body, int maxBytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// The raw body, read no further than <paramref name="maxBytes"/>: a larger one (by its <c>Content-Length</c> or
+    /// as it streams in) is a 413 problem, so an oversize body is never held in memory.
+    /// </summary>
+    public static async Task<byte[]> ReadBytesAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.ContentLength > maxBytes)
+        {
+            throw TooLarge(maxBytes);
+        }
+
+        var body = request.Body;
         using var buffer = new MemoryStream();
         var chunk = new byte[4096];
         int read;

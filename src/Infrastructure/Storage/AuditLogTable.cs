@@ -8,7 +8,8 @@ namespace Thoras.Infrastructure.Storage;
 /// <summary>
 /// The audit log in Table Storage. One partition per UTC month keeps partitions bounded; row keys are
 /// inverted ticks so a partition reads newest first, followed by a random suffix so two records
-/// in the same tick never collide. Records are only ever added, never upserted.
+/// in the same tick never collide, or by the record's <see cref="AuditRecord.Key"/>, so a keyed record appended
+/// twice is stored once. Records are only ever added, never upserted.
 /// </summary>
 public sealed class AuditLogTable : IAuditLog
 {
@@ -35,7 +36,8 @@ public sealed class AuditLogTable : IAuditLog
         ArgumentException.ThrowIfNullOrWhiteSpace(record.Subject);
 
         var at = record.At.ToUniversalTime();
-        var rowKey = InvertedTicks(at) + "-" + Guid.NewGuid().ToString("N");
+        // A keyed record has a row key of its own: appending it again meets it (409) instead of adding a copy.
+        var rowKey = InvertedTicks(at) + "-" + (record.Key is { } key ? CheckedKey(key) : Guid.NewGuid().ToString("N"));
         var stored = record with { At = at, Id = PartitionKey(at) + "/" + rowKey };
         var entity = new TableEntity(PartitionKey(at), rowKey)
         {
@@ -51,6 +53,20 @@ public sealed class AuditLogTable : IAuditLog
 
         try
         {
+            await AddAsync(entity, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409 && record.Key is not null)
+        {
+            // Appended before (a repeated delivery): stored once.
+        }
+
+        return stored;
+    }
+
+    private async Task AddAsync(TableEntity entity, CancellationToken cancellationToken)
+    {
+        try
+        {
             await _table.AddEntityAsync(entity, cancellationToken);
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
@@ -58,9 +74,12 @@ public sealed class AuditLogTable : IAuditLog
             await EnsureCreatedAsync(cancellationToken);
             await _table.AddEntityAsync(entity, cancellationToken);
         }
-
-        return stored;
     }
+
+    private static string CheckedKey(string key) =>
+        key.Length is > 0 and <= 200 && key.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '.')
+            ? key
+            : throw new ArgumentException("An audit key is 1-200 ASCII letters, digits, dashes or dots.", nameof(key));
 
     public async Task<IReadOnlyList<AuditRecord>> ListAsync(AuditQuery query, CancellationToken cancellationToken)
     {

@@ -14,16 +14,16 @@ public static class StorageClientFactory
     public static TableServiceClient CreateTableService(StorageOptions options) =>
         options switch
         {
-            { ConnectionString: { Length: > 0 } cs } => new TableServiceClient(cs),
-            { TableServiceUri: { } uri } => new TableServiceClient(uri, Credential(options)),
+            { ConnectionString: { Length: > 0 } cs } => new TableServiceClient(cs, StorageDeadlines.Apply(new TableClientOptions())),
+            { TableServiceUri: { } uri } => new TableServiceClient(uri, Credential(options), StorageDeadlines.Apply(new TableClientOptions())),
             _ => throw new InvalidOperationException(NotConfigured("TableServiceUri")),
         };
 
     public static BlobServiceClient CreateBlobService(StorageOptions options) =>
         options switch
         {
-            { ConnectionString: { Length: > 0 } cs } => new BlobServiceClient(cs),
-            { BlobServiceUri: { } uri } => new BlobServiceClient(uri, Credential(options)),
+            { ConnectionString: { Length: > 0 } cs } => new BlobServiceClient(cs, StorageDeadlines.Apply(new BlobClientOptions())),
+            { BlobServiceUri: { } uri } => new BlobServiceClient(uri, Credential(options), StorageDeadlines.Apply(new BlobClientOptions())),
             _ => throw new InvalidOperationException(NotConfigured("BlobServiceUri")),
         };
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using Moq;
 using Thoras.Domain.Audit;
 using Thoras.Domain.Pause;
+using Thoras.Functions.Http;
 using Thoras.Functions.Pause;
 using Thoras.Infrastructure.Storage;
 using Thoras.TestSupport.Storage;
@@ -30,11 +31,14 @@ internal sealed class PauseHarness
         Targets.Setup(t => t.ListAsync(It.IsAny<CancellationToken>()))
             .ReturnsAsync([new AutonomousTarget("shop", "api", "uid-1"), new AutonomousTarget("shop", "web", "uid-2")]);
         Service = new PauseService(Table, Table, mirror ?? Mirror.Object, [Reconcile.Object], Options, Time);
-        Functions = new PauseFunctions(Service, Targets.Object, Options, NullLogger<PauseFunctions>.Instance);
-        Windows = new MaintenanceWindowFunctions(Service, Time, NullLogger<MaintenanceWindowFunctions>.Instance);
+        Functions = new PauseFunctions(Service, Targets.Object, Options, new Callers(Auth), NullLogger<PauseFunctions>.Instance);
+        Windows = new MaintenanceWindowFunctions(Service, Time, new Callers(Auth), NullLogger<MaintenanceWindowFunctions>.Instance);
     }
 
     public FakeTimeProvider Time { get; }
+
+    /// <summary>Whether the principal header is trusted (App Service Authentication in front); false unless a test sets it.</summary>
+    public AuthOptions Auth { get; } = new();
 
     public AuditLogTable Audit { get; }
 
