@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Thoras.Functions.Hosting;
 using Thoras.Functions.Http;
 
@@ -25,6 +26,11 @@ public static class LocalFunctionHost
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
         configure?.Invoke(builder);
+
+        // ASP.NET Core logs every request's URL, and the admission webhook's carries its secret; the host logs each
+        // request itself, with the path redacted (FunctionInvoker).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Warning);
 
         builder.Services.AddThorasFunctions(builder.Configuration);
         if (options.TimeProvider is not null)

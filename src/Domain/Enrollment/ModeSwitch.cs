@@ -88,6 +88,13 @@ public sealed class ModeSwitch(
                 await PauseAsync(attempt, cancellationToken);
                 continue;
             }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // The write failed, or its answer was lost: whether it happened is read back from the AST.
+                if (await ResolveFailedWriteAsync(key, record, change, cancellationToken) is { } finished)
+                    return new ModeChange(key, record.Uid, direction, previous, mode, true, finished);
+                throw;
+            }
 
             var revertOutcome = await CompleteAsync(target, record, change, cancellationToken);
             return new ModeChange(key, record.Uid, direction, previous, mode, true, revertOutcome);
@@ -229,6 +236,37 @@ public sealed class ModeSwitch(
         await ReleaseAsync(record, pending, cancellationToken);
     }
 
+    /// <summary>
+    /// After the AST write of <paramref name="change"/> failed: finishes the change when the AST shows the write
+    /// happened (its answer was lost) and returns what was reverted; otherwise fences the write off and releases the
+    /// change (returns null), so the caller's retry starts clean. When the AST cannot be read either, the change stays
+    /// pending for <see cref="SettleAsync"/>.
+    /// </summary>
+    private async Task<RevertOutcome?> ResolveFailedWriteAsync(TargetKey key, EnrolledTarget record, PendingModeChange change, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var target = await targets.GetAsync(key, cancellationToken);
+            if (target is null || target.Metadata.Uid != record.Uid)
+            {
+                await ReleaseAsync(record, change, cancellationToken);
+                return null;
+            }
+
+            if (target.Metadata.Annotations.GetValueOrDefault(PendingModeChange.ModeChangeAnnotation) == change.Id)
+                return await CompleteAsync(target, record, change, cancellationToken);
+            if (target.Metadata.ResourceVersion == change.BaseResourceVersion)
+                await writer.FenceAsync(key, change.BaseResourceVersion, change.Id + ".abandoned", cancellationToken);
+            await ReleaseAsync(record, change, cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException && ex is not InvalidTargetException)
+        {
+            // The cluster or storage is still failing: SettleAsync resolves the change once they answer.
+        }
+
+        return null;
+    }
+
     /// <summary>Cleans up the record of a target that is gone (its UID no longer exists), as unenroll does.</summary>
     private async Task ForgetAsync(EnrolledTarget stale, CancellationToken cancellationToken)
     {
@@ -362,7 +400,7 @@ public sealed class ModeSwitch(
 
     /// <summary>A short random pause that grows with the attempt, so concurrent callers do not retry in lock step.</summary>
     private static Task PauseAsync(int attempt, CancellationToken cancellationToken) =>
-        Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, Math.Min(200, 10 + (10 * attempt)))), cancellationToken);
+        Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(10, Math.Min(400, 20 + (20 * attempt)))), cancellationToken);
 
     private static bool NeedsAdoption(AIScaleTarget target, EnrolledTarget record) =>
         ScalingDirections.All.Any(d => target.Spec.ModeOf(d) is { } mode && mode != record.ModeOf(d));

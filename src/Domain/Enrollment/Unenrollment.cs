@@ -61,6 +61,13 @@ public sealed class Unenrollment(
                 }
 
                 var progress = new UnenrollProgress(actor.Name, time.GetUtcNow(), []);
+                if (record is null && metadata.IsDeleting)
+                {
+                    // Being deleted and no record left: an earlier run finished the cleanup (and its audit record)
+                    // but not the finalizer's removal. Only that is left.
+                    return await FinishAsync(metadata, target, null, reason?.Text, cancellationToken);
+                }
+
                 if (record is null)
                 {
                     record = await store.SaveAsync(
@@ -90,7 +97,11 @@ public sealed class Unenrollment(
             {
                 // Without the finalizer the delete below would remove the AST before the cleanup is done.
                 await targets.AddFinalizerAsync(key, uid, cancellationToken);
-                await cluster.DeleteTargetAsync(key, uid, cancellationToken);
+                if (!await cluster.DeleteTargetAsync(key, uid, cancellationToken) && await IsStillThereAsync(key, uid, cancellationToken))
+                {
+                    // The delete was refused (a conflict), not done: the recorded unenroll is finished by a retry or the sync tick.
+                    throw new ConcurrentChangeException($"The AIScaleTarget {key} could not be deleted because of a concurrent change; its unenroll is recorded and continues.");
+                }
             }
 
             return await FinishAsync(metadata, target, record, reason?.Text, cancellationToken);
@@ -165,6 +176,18 @@ public sealed class Unenrollment(
         ArgumentNullException.ThrowIfNull(record);
         var metadata = new TargetMetadata { Namespace = record.Key.Namespace, Name = record.Key.Name, Uid = record.Uid };
         return FinishAsync(metadata, null, record, "the AIScaleTarget is gone", cancellationToken);
+    }
+
+    private async Task<bool> IsStillThereAsync(TargetKey key, string uid, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await targets.GetAsync(key, cancellationToken) is { } target && target.Metadata.Uid == uid && !target.Metadata.IsDeleting;
+        }
+        catch (InvalidTargetException ex)
+        {
+            return ex.Target.Metadata.Uid == uid && !ex.Target.Metadata.IsDeleting;
+        }
     }
 
     private async Task DeleteRecordAsync(TargetKey key, string uid, CancellationToken cancellationToken)

@@ -42,6 +42,10 @@ public static class ProblemMap
             new Problem(StatusCodes.Status409Conflict, "Concurrent change", exception.Message + " What this request did is kept and finished by the app; try again.", BusyRetryAfter),
         PauseStoreBusyException => new Problem(StatusCodes.Status503ServiceUnavailable, "Busy", exception.Message, BusyRetryAfter),
         RequestDeadlineExceededException d => new Problem(StatusCodes.Status503ServiceUnavailable, "Dependency timeout", d.Message, StorageRetryAfter),
+        HttpOperationException { Response.StatusCode: HttpStatusCode.Conflict } or RequestFailedException { Status: 409 or 412 } => new Problem(
+            StatusCodes.Status409Conflict, "Concurrent change", "Another writer changed the object meanwhile. What this request did is kept and finished by the app; try again.", BusyRetryAfter),
+        HttpOperationException { Response.StatusCode: HttpStatusCode.NotFound } => new Problem(
+            StatusCodes.Status404NotFound, "Not found", "The object was deleted while this request worked on it (by a concurrent request or kubectl); nothing is left to do."),
         _ when IsStorageUnavailable(exception) => new Problem(
             StatusCodes.Status503ServiceUnavailable, "Storage unavailable",
             "Table Storage did not answer; nothing more was done. The app keeps its state there, so retry once storage is back.", StorageRetryAfter),

@@ -34,11 +34,12 @@ public sealed class RequestDeadline : IDisposable
     }
 
     /// <summary>
-    /// <paramref name="exception"/> as what the client should hear: a cancellation caused by the deadline (not by the
-    /// client going away) becomes <see cref="RequestDeadlineExceededException"/>.
+    /// <paramref name="exception"/> as what the client should hear: a failure once the deadline passed (the client still
+    /// waiting) is a <see cref="RequestDeadlineExceededException"/>, whatever the cancelled call threw, unless it was a
+    /// refusal of the request itself (a 4xx).
     /// </summary>
     public Exception Explain(Exception exception) =>
-        exception is OperationCanceledException && _source.IsCancellationRequested && !_aborted.IsCancellationRequested
+        _source.IsCancellationRequested && !_aborted.IsCancellationRequested && ProblemMap.Of(exception) is not { Status: < 500 }
             ? new RequestDeadlineExceededException(Limit, exception)
             : exception;
 

@@ -21,6 +21,6 @@ public static class RequestMethods
 
         var allow = string.Join(", ", allowed.Select(m => m.ToUpperInvariant()));
         request.HttpContext.Response.Headers.Allow = allow;
-        throw new ProblemException(StatusCodes.Status405MethodNotAllowed, "Method not allowed", $"{request.Method} is not allowed on {request.Path}; use {allow}.");
+        throw new ProblemException(StatusCodes.Status405MethodNotAllowed, "Method not allowed", $"{request.Method} is not allowed on {RequestPaths.Redact(request.Path)}; use {allow}.");
     }
 }

@@ -44,6 +44,8 @@ internal sealed class ApiHandler
                 return;
             simulation.Advance();
             var response = await RouteAsync(context, path);
+            if (await faults.InterceptAfterCommitAsync(context))
+                return;
             if (response is not null)
                 await WriteAsync(context, response.Value.Code, response.Value.Body);
         }
