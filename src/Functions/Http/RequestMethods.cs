@@ -5,7 +5,7 @@ namespace Thoras.Functions.Http;
 /// <summary>
 /// Lets one function serve a route for every method and answer a method it does not support with a 405 problem
 /// and an <c>Allow</c> header, instead of the host's bare 404: bind the trigger to
-/// <c>"get", "post", "put", "patch", "delete"</c> and call <see cref="Require"/> first.
+/// <c>"get", "post", "put", "patch", "delete", "head", "options"</c> and call <see cref="Require"/> first.
 /// </summary>
 public static class RequestMethods
 {

@@ -115,7 +115,6 @@ public sealed class StorageOutageFindingTests : IAsyncLifetime
     }
 
     [Theory]
-    [InlineData("GET", "/api/system/pause", null)]
     [InlineData("PUT", "/api/targets/{ns}/web/mode", """{"direction":"vertical","mode":"recommendation"}""")]
     public async Task Request_StorageFailing_Answers503WithRetryAfter(string method, string path, string? body)
     {
@@ -126,6 +125,28 @@ public sealed class StorageOutageFindingTests : IAsyncLifetime
 
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
             Assert.NotNull(response.Headers.RetryAfter);
+        }
+        finally
+        {
+            _app.TableProxy.Clear();
+        }
+    }
+
+    [Fact]
+    public async Task GetPause_StorageFailing_AnswersPausedNamingTheUnreadableState()
+    {
+        _app.TableProxy.FailNext(string.Empty, 503, count: 1000);
+        try
+        {
+            var watch = Stopwatch.StartNew();
+            using var response = await SendAsync("GET", "/api/system/pause", null);
+            var status = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+            // The status is the gate's view: it fails closed and says which source it could not read.
+            Assert.Equal(
+                (HttpStatusCode.OK, true, "the pause state"),
+                (response.StatusCode, (bool)status["paused"]!, (string?)status["unreadable"]?[0]?["source"]));
+            Assert.True(watch.Elapsed < Bound, $"answered after {watch.Elapsed}");
         }
         finally
         {
