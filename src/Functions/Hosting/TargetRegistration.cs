@@ -24,6 +24,7 @@ public static class TargetRegistration
         services.AddSingleton<ICleanupCluster, KubernetesCleanupCluster>();
         services.AddSingleton<IModeWriter, KubernetesModeWriter>();
         services.AddSingleton<EnrollmentOutbox>();
+        services.AddSingleton<EnrollmentSignals>();
         services.AddSingleton<WorkloadRevert>();
         services.AddSingleton<ModeSwitch>();
         services.AddSingleton<Unenrollment>();
