@@ -39,6 +39,7 @@ public static class FuzzCorpus
             ("GET", "/api/system/windows", null), ("POST", "/api/system/windows", Window()), ("DELETE", "/api/system/windows/w1", null),
             ("GET", "/api/targets", null), ("GET", target, null), ("DELETE", target, null),
             ("PUT", target + "/mode", "{\"direction\":\"vertical\",\"mode\":\"recommendation\"}"), ("GET", target + "/suggestions", null),
+            ("GET", target + "/usage", null), ("GET", "/api/fleet", null), ("GET", $"/api/fleet/{ns}/{name}", null), ("GET", "/api/audit", null),
         };
         foreach (var (method, path, body) in keyed)
         {
@@ -52,6 +53,7 @@ public static class FuzzCorpus
             ("/api/system/pause", ["GET", "POST"]), ("/api/system/resume", ["POST"]), ("/api/system/windows", ["GET", "POST"]),
             ("/api/system/windows/w1", ["DELETE"]), ("/api/targets", ["GET"]), (target, ["GET", "DELETE"]), (target + "/mode", ["PUT"]),
             (target + "/suggestions", ["GET"]), ("/api/health", ["GET"]), ($"/api/admission/pods/{admissionSecret}", ["POST"]),
+            (target + "/usage", ["GET"]), ("/api/fleet", ["GET"]), ($"/api/fleet/{ns}/{name}", ["GET"]), ("/api/audit", ["GET"]), ("/api/dashboard/", ["GET", "HEAD"]),
         };
         foreach (var (path, allowed) in routes)
         {
@@ -71,6 +73,9 @@ public static class FuzzCorpus
             cases.Add(new FuzzCase($"bad name {bad}: DELETE", "DELETE", $"/api/targets/{ns}/{bad}"));
             cases.Add(new FuzzCase($"bad name {bad}: PUT mode", "PUT", $"/api/targets/{ns}/{bad}/mode", "{\"direction\":\"vertical\",\"mode\":\"recommendation\"}"));
             cases.Add(new FuzzCase($"bad name {bad}: suggestions", "GET", $"/api/targets/{ns}/{bad}/suggestions"));
+            cases.Add(new FuzzCase($"bad name {bad}: usage", "GET", $"/api/targets/{ns}/{bad}/usage"));
+            cases.Add(new FuzzCase($"bad namespace {bad}: fleet", "GET", $"/api/fleet/{bad}/{name}"));
+            cases.Add(new FuzzCase($"bad name {bad}: fleet", "GET", $"/api/fleet/{ns}/{bad}"));
         }
 
         cases.Add(new FuzzCase("name over 253 characters", "GET", $"/api/targets/{ns}/{string.Join('.', Enumerable.Repeat(new string('a', 60), 5))}"));
@@ -128,6 +133,27 @@ public static class FuzzCorpus
         // Query parameters.
         foreach (var limit in new[] { "0", "-1", "1001", "abc", "%D9%A1", "1e3", "1.5", "%20 5", "99999999999" })
             cases.Add(new FuzzCase($"suggestions limit {limit}", "GET", $"{target}/suggestions?limit={limit}"));
+        foreach (var (parameter, value) in new[]
+                 {
+                     ("from", "yesterday"), ("from", "2026-06-02"), ("from", "2026-06-02T12:00:00"), ("to", "2026-06-02T12:00:00Z%0A"), ("to", "0001-01-01T00:00:00Z"),
+                     ("from", "0001-01-01T00:00:00Z"), ("from", "9999-12-31T23:59:59Z"), ("to", "%D9%A2%D9%A0%D9%A2%D9%A6-06-02T12:00:00Z"), ("from", "2026-13-02T12:00:00Z"),
+                     ("to", "2026-06-02T12:00:00+25:00"), ("from", "2026-06-02T12:00:00Z&from=2026-06-03T12:00:00Z"), ("to", "%00"),
+                 })
+        {
+            cases.Add(new FuzzCase($"usage {parameter}={value}", "GET", $"{target}/usage?{parameter}={value}"));
+        }
+
+        cases.Add(new FuzzCase("usage range over 7 days", "GET", $"{target}/usage?from=2026-01-01T00:00:00Z&to=2026-03-01T00:00:00Z"));
+        foreach (var query in new[]
+                 {
+                     "limit=0", "limit=-1", "limit=1001", "limit=abc", "limit=%D9%A1", "limit=5&limit=6", "continue=nope", "continue=%00", "continue=202612%2Fx",
+                     "target=demo%2FWEB", "target=a%2Fb%2Fc", "uid=a%0A", "uid=" + new string('a', 129), "actor=alice%0A", "actor=%1B%5B31m",
+                     "actor=" + new string('a', 300), "action=PAUSE", "action=pause%0A", "since=yesterday", "since=2026-06-02", "until=2026-06-02T12:00:00Z%0A",
+                     "since=2026-06-03T00:00:00Z&until=2026-06-02T00:00:00Z", "since=%D9%A2%D9%A0%D9%A2%D9%A6-06-02T12:00Z", "bogus=1",
+                 })
+        {
+            cases.Add(new FuzzCase($"audit query {Show(query)}", "GET", $"/api/audit?{query}"));
+        }
 
         // The webhook: a wrong or empty secret, and bodies that are no AdmissionReview.
         foreach (var secret in new[] { "wrong", admissionSecret + "x", admissionSecret.ToUpperInvariant(), "%00" })
