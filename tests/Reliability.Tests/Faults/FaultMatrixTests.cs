@@ -1,9 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.DependencyInjection;
+using Thoras.Domain.Apply;
 using Thoras.Domain.Enrollment;
 using Thoras.Domain.Targets;
 using Thoras.Reliability.Tests.Support;
@@ -13,11 +15,13 @@ using Xunit.Abstractions;
 namespace Thoras.Reliability.Tests.Faults;
 
 /// <summary>
-/// The fault matrix: each operation (mode switch, unenroll, the sync step's adoption of a <c>kubectl edit</c>) is first run clean while every Kubernetes and Storage call it makes is recorded; then, once per
+/// The fault matrix: each operation (mode switch, unenroll, the sync step's adoption of a <c>kubectl edit</c>, the
+/// apply stage) is first run clean while every Kubernetes and Storage call it makes is recorded; then, once per
 /// distinct call and fault (a 500, a 429 or 503 with <c>Retry-After</c>, a 409, a slow answer, and a crash right
 /// after the call took effect), it is run again on a fresh target with that fault injected, followed by what
 /// production does next (the caller retries once, a sync tick, an apply tick). The invariants are then checked:
-/// the target converged, no audit record is lost or duplicated, the workload restarted at most once.
+/// the target converged, no audit record is lost or duplicated, the workload restarted at most once, nothing was
+/// applied twice or while paused.
 /// </summary>
 public sealed class FaultMatrixTests : IAsyncLifetime
 {
@@ -92,6 +96,63 @@ public sealed class FaultMatrixTests : IAsyncLifetime
                 Assert.Equal(1, (await _app.AuditAsync($"{ns}/web")).Count(r => r.Action == "mode-change" && r.Actor == "cluster"));
                 Assert.InRange(await GenerationAsync(ns) - generation, 1, 2);
             });
+
+    [Fact]
+    public Task Apply_FaultAtEveryCall_AppliesTheSuggestionOnceAndConverges() =>
+        RunMatrixAsync(
+            "apply",
+            async ns =>
+            {
+                await _app.SeedTargetAsync(ns, horizontalMode: null);
+                await _app.SyncTickAsync();
+                await PublishAsync(ns, "400m");
+                return await GenerationAsync(ns);
+            },
+            async _ =>
+            {
+                try
+                {
+                    var pass = await _app.Services.GetRequiredService<ApplyStage>().RunOnceAsync(CancellationToken.None);
+                    return pass.Count(ApplyOutcome.Failed) == 0 ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable;
+                }
+                catch (k8s.Autorest.HttpOperationException)
+                {
+                    // The tick failed as a whole (its target list could not be read); the timer runs it again.
+                    return HttpStatusCode.ServiceUnavailable;
+                }
+            },
+            async (ns, generation) =>
+            {
+                await _app.Services.GetRequiredService<ApplyStage>().RunOnceAsync(CancellationToken.None);
+                var pods = (await _app.Cluster.CoreV1.ListNamespacedPodAsync(ns, labelSelector: "app=web")).Items.Where(p => p.Metadata.DeletionTimestamp is null).ToList();
+                Assert.NotEmpty(pods);
+                Assert.All(pods, p => Assert.Equal("400m", p.Spec.Containers.Single().Resources.Requests["cpu"].ToString()));
+                Assert.Equal(generation, await GenerationAsync(ns));
+            });
+
+    [Fact]
+    public async Task Apply_WhilePaused_AppliesNothingEvenWhenThePauseStateFails()
+    {
+        var ns = await _app.NewNamespaceAsync();
+        await _app.SeedTargetAsync(ns, horizontalMode: null);
+        await _app.SyncTickAsync();
+        await PublishAsync(ns, "400m");
+        using (await _app.Http.PostAsJsonAsync(new Uri("/api/system/pause", UriKind.Relative), new { reason = "matrix" }))
+        {
+        }
+
+        var stage = _app.Services.GetRequiredService<ApplyStage>();
+        await stage.RunOnceAsync(CancellationToken.None);
+        _app.TableProxy.FailNext("System", 500, count: 50);
+        await stage.RunOnceAsync(CancellationToken.None);
+        _app.TableProxy.Clear();
+        var pods = (await _app.Cluster.CoreV1.ListNamespacedPodAsync(ns, labelSelector: "app=web")).Items;
+        using (await _app.Http.PostAsJsonAsync(new Uri("/api/system/resume", UriKind.Relative), new { }))
+        {
+        }
+
+        Assert.All(pods, p => Assert.Equal("250m", p.Spec.Containers.Single().Resources.Requests["cpu"].ToString()));
+    }
 
     private async Task RunMatrixAsync(
         string operation,
@@ -201,6 +262,17 @@ public sealed class FaultMatrixTests : IAsyncLifetime
         var record = (await store.GetAsync(key, CancellationToken.None))!;
         await store.SaveAsync(record with { Vertical = new VerticalBaseline("s1", DateTimeOffset.UtcNow, [], []) }, CancellationToken.None);
         return await GenerationAsync(ns);
+    }
+
+    private async Task PublishAsync(string ns, string cpu)
+    {
+        var status = JsonNode.Parse($$$"""
+            {"latestSuggestion":{"suggestionUID":"{{{Guid.NewGuid()}}}","start":"{{{DateTimeOffset.UtcNow:O}}}","end":"{{{DateTimeOffset.UtcNow.AddMinutes(15):O}}}","hasEnoughDataToScale":true,
+             "resourceRecommendations":[{"containerName":"app","requests":{"cpu":"{{{cpu}}}"}}]}}
+            """)!;
+        var target = (await _app.ReadTargetAsync(ns))!;
+        target["status"] = status;
+        await _app.Cluster.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync<JsonElement>(target, "thoras.ai", "v1", ns, "aiscaletargets", "web");
     }
 
     private async Task<long> GenerationAsync(string ns) =>
