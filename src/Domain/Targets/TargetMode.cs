@@ -42,6 +42,16 @@ public static class TargetModes
         return mode != 0;
     }
 
+    /// <summary>
+    /// Reads a mode or one of its aliases exactly as <see cref="AcceptedValues"/> spells them (lower case, no spaces),
+    /// as the CRD's enum and the HTTP API accept them.
+    /// </summary>
+    public static bool TryParseExact(string? text, out TargetMode mode)
+    {
+        mode = 0;
+        return text is not null && AcceptedValues.Contains(text, StringComparer.Ordinal) && TryParse(text, out mode);
+    }
+
     /// <summary>Reads a mode or one of its aliases; throws <see cref="FormatException"/> naming the allowed values.</summary>
     public static TargetMode Parse(string text) =>
         TryParse(text, out var mode) ? mode : throw new FormatException($"'{text}' is not a mode; use {AllowedText}");

@@ -14,16 +14,16 @@ public static class StorageClientFactory
     public static TableServiceClient CreateTableService(StorageOptions options) =>
         options switch
         {
-            { ConnectionString: { Length: > 0 } cs } => new TableServiceClient(cs, Measured(new TableClientOptions(), "table")),
-            { TableServiceUri: { } uri } => new TableServiceClient(uri, Credential(options), Measured(new TableClientOptions(), "table")),
+            { ConnectionString: { Length: > 0 } cs } => new TableServiceClient(cs, Measured(StorageDeadlines.Apply(new TableClientOptions()), "table")),
+            { TableServiceUri: { } uri } => new TableServiceClient(uri, Credential(options), Measured(StorageDeadlines.Apply(new TableClientOptions()), "table")),
             _ => throw new InvalidOperationException(NotConfigured("TableServiceUri")),
         };
 
     public static BlobServiceClient CreateBlobService(StorageOptions options) =>
         options switch
         {
-            { ConnectionString: { Length: > 0 } cs } => new BlobServiceClient(cs, Measured(new BlobClientOptions(), "blob")),
-            { BlobServiceUri: { } uri } => new BlobServiceClient(uri, Credential(options), Measured(new BlobClientOptions(), "blob")),
+            { ConnectionString: { Length: > 0 } cs } => new BlobServiceClient(cs, Measured(StorageDeadlines.Apply(new BlobClientOptions()), "blob")),
+            { BlobServiceUri: { } uri } => new BlobServiceClient(uri, Credential(options), Measured(StorageDeadlines.Apply(new BlobClientOptions()), "blob")),
             _ => throw new InvalidOperationException(NotConfigured("BlobServiceUri")),
         };
 

@@ -46,6 +46,8 @@ internal sealed class ApiHandler
             simulation.Advance();
             store.ExpireEvents();
             var response = await RouteAsync(context, path);
+            if (await faults.InterceptAfterCommitAsync(context))
+                return;
             if (response is not null)
                 await WriteAsync(context, response.Value.Code, response.Value.Body);
         }

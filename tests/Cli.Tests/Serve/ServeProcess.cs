@@ -46,7 +46,8 @@ public sealed class ServeProcess : IAsyncDisposable
     /// <param name="speedUp">The sped-up clock's factor.</param>
     /// <param name="timeout">How long the start may take.</param>
     /// <param name="environment">Variables set for the process, such as <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>.</param>
-    public static async Task<ServeProcess> StartAsync(double speedUp, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="sigintIgnored">Start it with SIGINT ignored, as a shell starts <c>cmd &amp;</c>.</param>
+    public static async Task<ServeProcess> StartAsync(double speedUp, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null, bool sigintIgnored = false)
     {
         var root = AzuriteProcess.FindRepositoryRoot();
         var thoras = Path.Combine(AppContext.BaseDirectory, "thoras.dll");
@@ -66,7 +67,7 @@ public sealed class ServeProcess : IAsyncDisposable
             info.Environment[name] = value;
         }
 
-        foreach (var arg in new[] { "--default-signal=INT", "dotnet", thoras, "serve", "--port", port.ToString(CultureInfo.InvariantCulture), "--state-dir", state, "--speed-up", speedUp.ToString(CultureInfo.InvariantCulture) })
+        foreach (var arg in new[] { sigintIgnored ? "--ignore-signal=INT" : "--default-signal=INT", "dotnet", thoras, "serve", "--port", port.ToString(CultureInfo.InvariantCulture), "--state-dir", state, "--speed-up", speedUp.ToString(CultureInfo.InvariantCulture) })
         {
             info.ArgumentList.Add(arg);
         }
