@@ -44,6 +44,9 @@ public sealed class SandboxOptions
     /// <summary>Longest wait for an admission webhook before failing open. Default 10 seconds (the API server's default).</summary>
     public TimeSpan AdmissionTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long an Event is kept after its last write, as the API server's <c>--event-ttl</c>. Default 1 hour.</summary>
+    public TimeSpan EventTtl { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>Seed files (multi-document YAML manifests) applied at start, in order. Default none.
     /// <see cref="DemoSeedFile"/> is a ready-made one.</summary>
     public IList<string> SeedFiles { get; init; } = [];

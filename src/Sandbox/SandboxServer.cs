@@ -63,7 +63,7 @@ public sealed class SandboxServer : IAsyncDisposable
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var logger = loggerFactory.CreateLogger("Thoras.Sandbox");
         var catalog = new ResourceCatalog();
-        var store = new ObjectStore(catalog, options.TimeProvider, WorkloadController.Reacts);
+        var store = new ObjectStore(catalog, options.TimeProvider, WorkloadController.Reacts, [new EventValidation()], options.EventTtl);
         var webhookClient = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var admission = new PodAdmission(store, options, webhookClient, logger);
         var workloads = new WorkloadController(store, admission, options);

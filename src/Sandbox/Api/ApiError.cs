@@ -5,7 +5,7 @@ namespace Thoras.Sandbox.Api;
 /// <summary>A failed API call, rendered as a Kubernetes <c>Status</c> body with the matching HTTP code.</summary>
 internal sealed class ApiError : Exception
 {
-    public ApiError(int code, string reason, string message, string? name = null, string? kind = null, string? group = null)
+    public ApiError(int code, string reason, string message, string? name = null, string? kind = null, string? group = null, IReadOnlyList<FieldError>? causes = null)
         : base(message)
     {
         Code = code;
@@ -13,6 +13,7 @@ internal sealed class ApiError : Exception
         Name = name;
         Kind = kind;
         Group = group;
+        Causes = causes ?? [];
     }
 
     public int Code { get; }
@@ -24,6 +25,9 @@ internal sealed class ApiError : Exception
     public string? Kind { get; }
 
     public string? Group { get; }
+
+    /// <summary>The invalid fields of a 422 answer, in the order found.</summary>
+    public IReadOnlyList<FieldError> Causes { get; }
 
     public static ApiError NotFound(ResourceType type, string name) =>
         new(404, "NotFound", $"{type.QualifiedPlural} \"{name}\" not found", name, type.Plural, type.Group);
@@ -38,8 +42,24 @@ internal sealed class ApiError : Exception
 
     public static ApiError BadRequest(string message) => new(400, "BadRequest", message);
 
-    public static ApiError Invalid(ResourceType type, string name, string message) =>
-        new(422, "Invalid", $"{type.Kind}.{type.Group} \"{name}\" is invalid: {message}".Replace(". \"", " \"", StringComparison.Ordinal), name, type.Kind, type.Group);
+    /// <summary>
+    /// 422 for the fields that failed validation, with the API server's message: one error as is, several (identical
+    /// ones once) in brackets.
+    /// </summary>
+    public static ApiError Invalid(ResourceType type, string name, IReadOnlyList<FieldError> errors)
+    {
+        var qualifiedKind = type.Group.Length == 0 ? type.Kind : $"{type.Kind}.{type.Group}";
+        var messages = errors.Select(e => e.ToString()).Distinct(StringComparer.Ordinal).ToList();
+        var message = messages.Count switch
+        {
+            0 => $"{qualifiedKind} {FieldError.Quote(name)} is invalid",
+            1 => $"{qualifiedKind} {FieldError.Quote(name)} is invalid: {messages[0]}",
+            _ => $"{qualifiedKind} {FieldError.Quote(name)} is invalid: [{string.Join(", ", messages)}]",
+        };
+        return new(422, "Invalid", message, name, type.Kind, type.Group, errors);
+    }
+
+    public static ApiError Invalid(ResourceType type, string name, FieldError error) => Invalid(type, name, [error]);
 
     public static ApiError MethodNotAllowed(string message) => new(405, "MethodNotAllowed", message);
 
@@ -67,6 +87,15 @@ internal sealed class ApiError : Exception
                 details["group"] = Group;
             if (Kind is not null)
                 details["kind"] = Kind;
+            if (Causes.Count > 0)
+            {
+                details["causes"] = new JsonArray([.. Causes.Select(c => (JsonNode)new JsonObject
+                {
+                    ["reason"] = c.Reason,
+                    ["message"] = c.Body,
+                    ["field"] = c.Field,
+                })]);
+            }
             status["details"] = details;
         }
 

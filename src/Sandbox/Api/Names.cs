@@ -12,12 +12,14 @@ internal static partial class Names
 
     public static void Validate(ResourceType type, string name)
     {
-        if (name.Length > 253 || !Subdomain().IsMatch(name))
+        if (!IsSubdomain(name))
         {
-            throw ApiError.Invalid(type, name,
-                $"metadata.name: Invalid value: \"{name}\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character");
+            throw ApiError.Invalid(type, name, FieldError.Invalid("metadata.name", name,
+                "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character"));
         }
     }
+
+    public static bool IsSubdomain(string name) => name.Length <= 253 && Subdomain().IsMatch(name);
 
     [GeneratedRegex("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")]
     private static partial Regex Subdomain();

@@ -7,11 +7,17 @@ namespace Thoras.Sandbox.Api;
 /// <summary>What changed in the store, as a watch stream reports it.</summary>
 internal sealed record WatchEvent(string Type, JsonObject Object);
 
+/// <summary>Where a watch starts: at <see cref="ResourceVersion"/> (changes after it are replayed), or with the current
+/// objects as ADDED events when it is empty or "0" or when <see cref="SendInitialEvents"/> asks for a streaming list.</summary>
+internal sealed record WatchStart(string? ResourceVersion, bool SendInitialEvents);
+
 /// <summary>
 /// The sandbox's etcd: every object as JSON, with the API server's storage rules (resourceVersion, generation,
-/// optimistic concurrency, finalizers, status subresource isolation). All reads return copies, except
-/// <see cref="Select{T}"/>'s read-only projections. Objects are kept sorted by namespace and name, so a namespaced
-/// read touches only its namespace; each change is noted per kind and namespace (<see cref="ChangedNamespaces"/>).
+/// optimistic concurrency, finalizers, status subresource isolation, the write strategies' validation, a watch history
+/// per kind, Event expiry). All reads return copies, except <see cref="Select{T}"/>'s read-only projections. Objects are
+/// kept sorted by namespace and name, so a namespaced read touches only its namespace; each change is noted per kind and
+/// namespace (<see cref="ChangedNamespaces"/>). Types served through a conversion (<see cref="ResourceType.Conversion"/>)
+/// are stored in their storage type's form and converted on the way in and out.
 /// </summary>
 internal sealed class ObjectStore
 {
@@ -19,11 +25,17 @@ internal sealed class ObjectStore
     private readonly Dictionary<string, SortedList<string, JsonObject>> objects = new(StringComparer.Ordinal);
     private readonly Dictionary<(string StorageKey, string Namespace), long> changedAt = [];
     private readonly Dictionary<string, long> kindChangedAt = new(StringComparer.Ordinal);
-    private readonly List<(string StorageKey, string? Namespace, Channel<WatchEvent> Channel)> watchers = [];
+    private readonly List<Watcher> watchers = [];
+    private readonly Dictionary<string, Queue<(long Version, string Type, JsonObject Object)>> history = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> historyFloor = new(StringComparer.Ordinal);
+    private readonly Queue<(DateTimeOffset At, string Key, string ResourceVersion)> eventExpiries = new();
     private readonly ResourceCatalog catalog;
     private readonly TimeProvider time;
     private readonly Func<ResourceType, JsonObject, JsonObject, bool> noteworthy;
+    private readonly IReadOnlyList<IWriteStrategy> strategies;
+    private readonly TimeSpan eventTtl;
     private long resourceVersion = 1000;
+    private readonly long startVersion = 1000;
 
     /// <param name="catalog">The resource types served.</param>
     /// <param name="time">Where timestamps come from.</param>
@@ -31,12 +43,25 @@ internal sealed class ObjectStore
     /// Whether an update (type, before, after) is one that <see cref="ChangedNamespaces"/> and <see cref="VersionOf"/>
     /// report, like a controller's watch predicate; creations and deletions always are. Default: every update.
     /// </param>
-    public ObjectStore(ResourceCatalog catalog, TimeProvider time, Func<ResourceType, JsonObject, JsonObject, bool>? noteworthy = null)
+    /// <param name="strategies">Validation and defaults run on every write. Default: none.</param>
+    /// <param name="eventTtl">How long an Event lasts after its last write, as the API server's <c>--event-ttl</c>.
+    /// Default 1 hour.</param>
+    public ObjectStore(
+        ResourceCatalog catalog,
+        TimeProvider time,
+        Func<ResourceType, JsonObject, JsonObject, bool>? noteworthy = null,
+        IReadOnlyList<IWriteStrategy>? strategies = null,
+        TimeSpan? eventTtl = null)
     {
         this.catalog = catalog;
         this.time = time;
         this.noteworthy = noteworthy ?? ((_, _, _) => true);
+        this.strategies = strategies ?? [];
+        this.eventTtl = eventTtl ?? TimeSpan.FromHours(1);
     }
+
+    /// <summary>How many changes of each kind a watch can be resumed across, like the API server's watch cache.</summary>
+    public const int HistoryPerKind = 1024;
 
     public ResourceCatalog Catalog => catalog;
 
@@ -54,7 +79,7 @@ internal sealed class ObjectStore
     public JsonObject? TryGet(ResourceType type, string? ns, string name)
     {
         lock (gate)
-            return Bucket(type).TryGetValue(Key(type, ns, name), out var found) ? (JsonObject)found.DeepClone() : null;
+            return Bucket(type).TryGetValue(Key(type, ns, name), out var found) ? Out(type, found) : null;
     }
 
     public JsonObject Get(ResourceType type, string? ns, string name) =>
@@ -66,7 +91,7 @@ internal sealed class ObjectStore
         {
             var items = InScope(type, ns)
                 .Where(o => filter is null || filter(o))
-                .Select(o => (JsonObject)o.DeepClone())
+                .Select(o => Out(type, o))
                 .ToList();
             return (items, resourceVersion.ToString(CultureInfo.InvariantCulture));
         }
@@ -118,10 +143,10 @@ internal sealed class ObjectStore
     {
         lock (gate)
         {
-            var created = (JsonObject)obj.DeepClone();
+            var created = In(type, obj);
             FoldStringData(type, created);
-            created["apiVersion"] = type.ApiVersion;
-            created["kind"] = type.Kind;
+            created["apiVersion"] = type.Stored.ApiVersion;
+            created["kind"] = type.Stored.Kind;
             var metadata = JsonPaths.Metadata(created);
             if (type.Namespaced)
             {
@@ -142,7 +167,7 @@ internal sealed class ObjectStore
             {
                 var generateName = metadata["generateName"]?.ToString();
                 if (string.IsNullOrEmpty(generateName))
-                    throw ApiError.Invalid(type, "", "metadata.name: Required value: name or generateName is required");
+                    throw ApiError.Invalid(type, "", FieldError.Required("metadata.name", "name or generateName is required"));
                 do
                     name = generateName + Names.RandomSuffix();
                 while (Bucket(type).ContainsKey(Key(type, ns, name)));
@@ -161,16 +186,19 @@ internal sealed class ObjectStore
             // As on the API server, status is not settable on create where a status subresource exists.
             if (type.HasStatus)
                 created.Remove("status");
+            foreach (var strategy in strategies)
+                strategy.Admit(type, null, created, "");
             if (type.StorageKey == ResourceCatalog.Crds.StorageKey)
                 catalog.Register(created);
             if (dryRun)
-                return created;
+                return Out(type, created);
 
             metadata["resourceVersion"] = NextVersion();
             Bucket(type)[Key(type, ns, name)] = created;
             Changed(type, created);
             Publish("ADDED", type, created);
-            return (JsonObject)created.DeepClone();
+            Leased(type, ns, name, created);
+            return Out(type, created);
         }
     }
 
@@ -185,7 +213,7 @@ internal sealed class ObjectStore
             var key = Key(type, ns, name);
             if (!Bucket(type).TryGetValue(key, out var current))
                 throw ApiError.NotFound(type, name);
-            var proposed = change((JsonObject)current.DeepClone());
+            var proposed = In(type, change(Out(type, current)));
             var proposedMetadata = JsonPaths.Metadata(proposed);
             var currentMetadata = current["metadata"]!.AsObject();
             var requestedVersion = proposedMetadata["resourceVersion"]?.ToString();
@@ -204,8 +232,8 @@ internal sealed class ObjectStore
             {
                 next = proposed;
                 FoldStringData(type, next);
-                next["apiVersion"] = type.ApiVersion;
-                next["kind"] = type.Kind;
+                next["apiVersion"] = type.Stored.ApiVersion;
+                next["kind"] = type.Stored.Kind;
                 if (type.HasStatus && subresource.Length == 0)
                     next["status"] = current["status"]?.DeepClone();
                 var metadata = JsonPaths.Metadata(next);
@@ -223,25 +251,25 @@ internal sealed class ObjectStore
 
             JsonPaths.Metadata(next)["resourceVersion"] = currentMetadata["resourceVersion"]?.DeepClone();
             if (JsonNode.DeepEquals(next, current))
-                return (JsonObject)current.DeepClone();
+                return Out(type, current);
+            foreach (var strategy in strategies)
+                strategy.Admit(type, current, next, subresource);
             if (type.StorageKey == ResourceCatalog.Crds.StorageKey)
                 catalog.Register(next);
             if (dryRun)
-                return next;
+                return Out(type, next);
 
             next["metadata"]!["resourceVersion"] = NextVersion();
             var finalizers = next["metadata"]!["finalizers"] as JsonArray;
             if (next["metadata"]!["deletionTimestamp"] is not null && (finalizers is null || finalizers.Count == 0))
-            {
-                Remove(type, key, next);
-                return (JsonObject)next.DeepClone();
-            }
+                return Out(type, Remove(type, key, next));
 
             Bucket(type)[key] = next;
             if (noteworthy(type, current, next))
                 Changed(type, next);
             Publish("MODIFIED", type, next);
-            return (JsonObject)next.DeepClone();
+            Leased(type, ns, name, next);
+            return Out(type, next);
         }
     }
 
@@ -259,7 +287,7 @@ internal sealed class ObjectStore
             if (finalizers is { Count: > 0 })
             {
                 if (current["metadata"]!["deletionTimestamp"] is not null || dryRun)
-                    return ((JsonObject)current.DeepClone(), false);
+                    return (Out(type, current), false);
                 var marked = (JsonObject)current.DeepClone();
                 marked["metadata"]!["deletionTimestamp"] = Now();
                 marked["metadata"]!["deletionGracePeriodSeconds"] = 0;
@@ -267,32 +295,95 @@ internal sealed class ObjectStore
                 Bucket(type)[key] = marked;
                 Changed(type, marked);
                 Publish("MODIFIED", type, marked);
-                return ((JsonObject)marked.DeepClone(), false);
+                return (Out(type, marked), false);
             }
 
-            if (!dryRun)
-                Remove(type, key, current);
-            return ((JsonObject)current.DeepClone(), true);
+            return (Out(type, dryRun ? current : Remove(type, key, current)), true);
         }
     }
 
-    public ChannelReader<WatchEvent> Watch(ResourceType type, string? ns, CancellationToken cancellation)
+    /// <summary>Deletes the Events whose time to live has passed since their last write, as etcd's leases do.</summary>
+    public void ExpireEvents()
+    {
+        lock (gate)
+        {
+            var now = time.GetUtcNow();
+            var bucket = Bucket(ResourceCatalog.CoreEvents);
+            while (eventExpiries.TryPeek(out var due) && due.At <= now)
+            {
+                eventExpiries.Dequeue();
+                if (bucket.TryGetValue(due.Key, out var ev) && ev["metadata"]?["resourceVersion"]?.ToString() == due.ResourceVersion)
+                    Remove(ResourceCatalog.CoreEvents, due.Key, ev);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The changes to objects of <paramref name="type"/> (in <paramref name="ns"/> when given) that pass
+    /// <paramref name="filter"/> (on the stored form), from <paramref name="start"/> on, with no change lost or repeated
+    /// between the starting point and the live events. A resourceVersion older than the kind's history gets one ERROR event
+    /// with a 410 <c>Expired</c> status, as from the API server's watch cache.
+    /// </summary>
+    public ChannelReader<WatchEvent> Watch(ResourceType type, string? ns, Func<JsonObject, bool> filter, WatchStart start, CancellationToken cancellation)
     {
         var channel = Channel.CreateUnbounded<WatchEvent>();
-        var entry = (type.StorageKey, ns, channel);
+        var watcher = new Watcher(type, ns, filter, channel);
         lock (gate)
-            watchers.Add(entry);
+        {
+            var since = start.ResourceVersion is { Length: > 0 } text && text != "0" && !start.SendInitialEvents
+                ? long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : throw ApiError.BadRequest($"invalid resource version: {text}")
+                : (long?)null;
+            if (since is null)
+            {
+                foreach (var item in InScope(type, ns).Where(filter))
+                    channel.Writer.TryWrite(new WatchEvent("ADDED", Out(type, item)));
+                if (start.SendInitialEvents)
+                    channel.Writer.TryWrite(new WatchEvent("BOOKMARK", InitialEventsEnd(type)));
+            }
+            else if (since < Math.Max(startVersion, historyFloor.GetValueOrDefault(type.StorageKey)))
+            {
+                var oldest = Math.Max(startVersion, historyFloor.GetValueOrDefault(type.StorageKey)) + 1;
+                channel.Writer.TryWrite(new WatchEvent("ERROR", new ApiError(410, "Expired", $"too old resource version: {since} ({oldest})").ToStatus()));
+                channel.Writer.TryComplete();
+                return channel.Reader;
+            }
+            else
+            {
+                foreach (var (version, eventType, obj) in history.GetValueOrDefault(type.StorageKey) ?? [])
+                {
+                    if (version > since && watcher.Wants(obj))
+                        channel.Writer.TryWrite(new WatchEvent(eventType, Out(type, obj)));
+                }
+            }
+
+            watchers.Add(watcher);
+        }
+
         cancellation.Register(() =>
         {
             lock (gate)
-                watchers.Remove(entry);
+                watchers.Remove(watcher);
             channel.Writer.TryComplete();
         });
         return channel.Reader;
     }
 
-    private void Remove(ResourceType type, string key, JsonObject last)
+    private JsonObject InitialEventsEnd(ResourceType type) => new()
     {
+        ["kind"] = type.Kind,
+        ["apiVersion"] = type.ApiVersion,
+        ["metadata"] = new JsonObject
+        {
+            ["resourceVersion"] = resourceVersion.ToString(CultureInfo.InvariantCulture),
+            ["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" },
+        },
+    };
+
+    /// <summary>Takes a stored object out; returns its last state, with the resourceVersion of its deletion.</summary>
+    private JsonObject Remove(ResourceType type, string key, JsonObject stored)
+    {
+        // The stored object may be in the watch history, which must keep the version it had.
+        var last = (JsonObject)stored.DeepClone();
         Bucket(type).Remove(key);
         last["metadata"]!["resourceVersion"] = NextVersion();
         Changed(type, last);
@@ -319,17 +410,40 @@ internal sealed class ObjectStore
 
             catalog.Unregister(last);
         }
+
+        return last;
     }
 
+    /// <summary>Tells the watchers of <paramref name="obj"/>'s kind and keeps the change in the kind's history.
+    /// <paramref name="obj"/> is stored and never changed after.</summary>
     private void Publish(string eventType, ResourceType type, JsonObject obj)
     {
-        var ns = obj["metadata"]?["namespace"]?.ToString();
-        foreach (var (storageKey, watchedNamespace, channel) in watchers)
+        if (!history.TryGetValue(type.StorageKey, out var changes))
         {
-            if (storageKey == type.StorageKey && (watchedNamespace is null || watchedNamespace == ns))
-                channel.Writer.TryWrite(new WatchEvent(eventType, (JsonObject)obj.DeepClone()));
+            changes = new Queue<(long, string, JsonObject)>();
+            history[type.StorageKey] = changes;
+        }
+
+        changes.Enqueue((resourceVersion, eventType, obj));
+        if (changes.Count > HistoryPerKind)
+            historyFloor[type.StorageKey] = changes.Dequeue().Version;
+        foreach (var watcher in watchers)
+        {
+            if (watcher.Type.StorageKey == type.StorageKey && watcher.Wants(obj))
+                watcher.Channel.Writer.TryWrite(new WatchEvent(eventType, Out(watcher.Type, obj)));
         }
     }
+
+    /// <summary>Starts or renews an Event's time to live.</summary>
+    private void Leased(ResourceType type, string? ns, string name, JsonObject stored)
+    {
+        if (type.StorageKey == ResourceCatalog.CoreEvents.StorageKey)
+            eventExpiries.Enqueue((time.GetUtcNow() + eventTtl, Key(type, ns, name), stored["metadata"]!["resourceVersion"]!.ToString()));
+    }
+
+    private static JsonObject In(ResourceType type, JsonObject served) => type.Conversion?.ToStorage(served) ?? (JsonObject)served.DeepClone();
+
+    private static JsonObject Out(ResourceType type, JsonObject stored) => type.Conversion?.FromStorage(stored) ?? (JsonObject)stored.DeepClone();
 
     private string NextVersion() => (++resourceVersion).ToString(CultureInfo.InvariantCulture);
 
@@ -395,6 +509,13 @@ internal sealed class ObjectStore
         foreach (var (key, value) in stringData)
             data[key] = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(value?.ToString() ?? ""));
         obj.Remove("stringData");
+    }
+
+    /// <summary>A watch: what it asked for and where its events go.</summary>
+    private sealed record Watcher(ResourceType Type, string? Namespace, Func<JsonObject, bool> Filter, Channel<WatchEvent> Channel)
+    {
+        public bool Wants(JsonObject stored) =>
+            (Namespace is null || !Type.Namespaced || Namespace == stored["metadata"]?["namespace"]?.ToString()) && Filter(stored);
     }
 
     private static JsonObject Spec(JsonObject obj)

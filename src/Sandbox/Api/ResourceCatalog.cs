@@ -31,7 +31,7 @@ internal sealed class ResourceCatalog
             Pdbs,
             Builtin("batch", "v1", "jobs", "Job", true, [], status: true),
             Builtin("batch", "v1", "cronjobs", "CronJob", true, ["cj"], status: true),
-            Builtin("events.k8s.io", "v1", "events", "Event", true, ["ev"]),
+            EventsV1Events,
             Builtin("coordination.k8s.io", "v1", "leases", "Lease", true, []),
             Crds,
             Builtin("rbac.authorization.k8s.io", "v1", "roles", "Role", true, []),
@@ -49,6 +49,7 @@ internal sealed class ResourceCatalog
     public static readonly ResourceType Pods = Core("pods", "Pod", true, ["po"], status: true);
     public static readonly ResourceType Nodes = Core("nodes", "Node", false, ["no"], status: true);
     public static readonly ResourceType CoreEvents = Core("events", "Event", true, ["ev"]);
+    public static readonly ResourceType EventsV1Events = new("events.k8s.io", "v1", "events", "Event", true, ["ev"], false, false, Conversion: new EventsV1(CoreEvents));
     public static readonly ResourceType Deployments = Builtin("apps", "v1", "deployments", "Deployment", true, ["deploy"], status: true, scale: true);
     public static readonly ResourceType StatefulSets = Builtin("apps", "v1", "statefulsets", "StatefulSet", true, ["sts"], status: true, scale: true);
     public static readonly ResourceType Pdbs = Builtin("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true, ["pdb"], status: true);

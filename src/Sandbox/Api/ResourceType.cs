@@ -11,12 +11,17 @@ internal sealed record ResourceType(
     bool HasStatus,
     bool HasScale,
     bool IsCustom = false,
-    IReadOnlyList<PrinterColumn>? PrinterColumns = null)
+    IReadOnlyList<PrinterColumn>? PrinterColumns = null,
+    StoredVersion? Conversion = null)
 {
     public string ApiVersion => Group.Length == 0 ? Version : $"{Group}/{Version}";
 
-    /// <summary>Storage key: one store per group and plural, whatever version is asked for.</summary>
-    public string StorageKey => $"{Group}/{Plural}";
+    /// <summary>Storage key: one store per group and plural, whatever version is asked for, or the storage of the type this
+    /// one is converted to.</summary>
+    public string StorageKey => Conversion?.Storage.StorageKey ?? $"{Group}/{Plural}";
+
+    /// <summary>The type whose form objects of this type are stored in.</summary>
+    public ResourceType Stored => Conversion?.Storage ?? this;
 
     public string QualifiedPlural => Group.Length == 0 ? Plural : $"{Plural}.{Group}";
 

@@ -17,7 +17,8 @@ internal static class Selectors
         };
     }
 
-    public static Func<JsonObject, bool> ParseFieldSelector(string? text)
+    /// <summary>A field selector over objects of <paramref name="type"/> in their stored form.</summary>
+    public static Func<JsonObject, bool> ParseFieldSelector(string? text, ResourceType type)
     {
         if (string.IsNullOrWhiteSpace(text))
             return _ => true;
@@ -27,16 +28,22 @@ internal static class Selectors
             var parts = term.Split(negate ? "!=" : term.Contains("==", StringComparison.Ordinal) ? "==" : "=", 2);
             if (parts.Length != 2)
                 throw ApiError.BadRequest($"invalid field selector: '{term}'");
-            var path = parts[0].Trim();
+            var label = parts[0].Trim();
             var expected = parts[1].Trim();
+            var read = FieldReader(type, type.Conversion?.StorageFieldLabel(label) ?? label);
             return (Func<JsonObject, bool>)(obj =>
             {
-                var actual = JsonPaths.Get(obj, path)?.ToString() ?? "";
+                var actual = read(obj);
                 return negate ? actual != expected : actual == expected;
             });
         }).ToList();
         return obj => terms.All(t => t(obj));
     }
+
+    private static Func<JsonObject, string> FieldReader(ResourceType type, string label) =>
+        type.StorageKey == ResourceCatalog.CoreEvents.StorageKey
+            ? EventFields.Reader(label)
+            : obj => JsonPaths.Get(obj, label)?.ToString() ?? "";
 
     /// <summary>Matches a <c>LabelSelector</c> object (matchLabels and matchExpressions) against labels.</summary>
     public static bool Matches(JsonObject? selector, JsonObject? labels)
