@@ -32,9 +32,6 @@ public sealed class ApplyStage(
     ApplyOptions options,
     TimeProvider time)
 {
-    /// <summary>The audit actor of everything the apply stage does.</summary>
-    public const string Actor = ApplyPlanner.Actor;
-
     /// <summary>The stage's name in step timings.</summary>
     public const string StageName = "apply";
 
