@@ -55,6 +55,13 @@ public sealed class SandboxOptions
     /// real traces, an HPA and a PDB).</summary>
     public static string DemoSeedFile => Path.Combine(AppContext.BaseDirectory, "Seeds", "demo.yaml");
 
+    /// <summary>
+    /// A file that keeps the sandbox's objects across restarts, like a kind cluster's etcd: loaded at start when it exists
+    /// (then <see cref="SeedFiles"/> are not applied, so what was changed stays changed), written every two seconds and at
+    /// stop. Default null: every start is empty.
+    /// </summary>
+    public string? StateFile { get; init; }
+
     /// <summary>Logging for the server. Default null: no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 }

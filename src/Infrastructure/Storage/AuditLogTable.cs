@@ -45,6 +45,9 @@ public sealed partial class AuditLogTable : IAuditLog
         return stored;
     }
 
+    public async Task<IReadOnlyList<AuditRecord>> ListAsync(AuditQuery query, CancellationToken cancellationToken) =>
+        await QueryAsync(query, take: CheckedLimit(query), cancellationToken);
+
     public async Task<IReadOnlyList<AuditRecord>> AppendAllAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(records);
@@ -65,9 +68,6 @@ public sealed partial class AuditLogTable : IAuditLog
 
         return [.. rows.Select(r => r.Record)];
     }
-
-    public async Task<IReadOnlyList<AuditRecord>> ListAsync(AuditQuery query, CancellationToken cancellationToken) =>
-        await QueryAsync(query, take: CheckedLimit(query), cancellationToken);
 
     public async Task<AuditPage> ReadPageAsync(AuditQuery query, CancellationToken cancellationToken)
     {
@@ -112,6 +112,11 @@ public sealed partial class AuditLogTable : IAuditLog
         return results;
     }
 
+    private static int CheckedLimit(AuditQuery query) =>
+        query.Limit is < 1 or > MaxLimit
+            ? throw new ArgumentOutOfRangeException(nameof(query), $"Limit must be between 1 and {MaxLimit}.")
+            : query.Limit;
+
     /// <summary>The record as stored (UTC time, its id) and its entity: partition by month, row by inverted ticks and a random suffix.</summary>
     private static (AuditRecord Record, TableEntity Entity) ToEntity(AuditRecord record)
     {
@@ -135,11 +140,6 @@ public sealed partial class AuditLogTable : IAuditLog
             ["TargetUid"] = stored.TargetUid,
         });
     }
-
-    private static int CheckedLimit(AuditQuery query) =>
-        query.Limit is < 1 or > MaxLimit
-            ? throw new ArgumentOutOfRangeException(nameof(query), $"Limit must be between 1 and {MaxLimit}.")
-            : query.Limit;
 
     private static string BuildFilter(string partition, DateTimeOffset since, DateTimeOffset until, AuditQuery query, string? afterRowKey)
     {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Thoras.Sandbox.Admission;
 using Thoras.Sandbox.Faults;
 using Thoras.Sandbox.Seeding;
+using Thoras.Sandbox.Storage;
 using Thoras.Sandbox.Usage;
 using Thoras.Sandbox.Workloads;
 
@@ -239,6 +240,12 @@ internal sealed class ApiHandler
                 result = workloads.Resize(ns!, name, current => method == "PUT"
                     ? Parse(resizeBody)
                     : AsObject(Patches.Apply(resizeContentType, current, resizeBody)), dryRun);
+                if (!dryRun)
+                {
+                    simulation.Resized((JsonObject)result);
+                    result = store.Get(type, ns, name);
+                }
+
                 break;
             case ("POST", "eviction") when type.StorageKey == ResourceCatalog.Pods.StorageKey:
                 await ReadTextAsync(context.Request);

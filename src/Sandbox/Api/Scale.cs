@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Thoras.Sandbox.Storage;
 
 namespace Thoras.Sandbox.Api;
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Thoras.Sandbox.Storage;
 
 namespace Thoras.Sandbox.Api;
 

@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Thoras.Sandbox.Api;
+using Thoras.Sandbox.Storage;
 
 namespace Thoras.Sandbox.Workloads;
 

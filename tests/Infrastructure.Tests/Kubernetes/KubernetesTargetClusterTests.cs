@@ -46,6 +46,16 @@ public sealed class KubernetesTargetClusterTests : IClassFixture<SandboxClusterF
         return JsonNode.Parse(created.GetRawText())!.AsObject();
     }
 
+    /// <summary>Stores a target the CRD refuses, as one created before the CRD had its rules.</summary>
+    private Task<JsonObject> CreateInvalidAsync(string ns, string name, JsonObject spec) =>
+        _cluster.Sandbox.Seed.ApplyUnvalidatedAsync(new JsonObject
+        {
+            ["apiVersion"] = "thoras.ai/v1",
+            ["kind"] = "AIScaleTarget",
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
+            ["spec"] = spec,
+        });
+
     private async Task<JsonObject> ReadRawAsync(string ns, string name)
     {
         var read = await _cluster.Client.CustomObjects.GetNamespacedCustomObjectAsync<JsonElement>("thoras.ai", "v1", ns, "aiscaletargets", name);
@@ -106,7 +116,7 @@ public sealed class KubernetesTargetClusterTests : IClassFixture<SandboxClusterF
     {
         var ns = await _cluster.NewNamespaceAsync();
         await CreateAsync(ns, "good", DeploymentSpec());
-        await CreateAsync(ns, "bad", DeploymentSpec(verticalMode: "fast"));
+        await CreateInvalidAsync(ns, "bad", DeploymentSpec(verticalMode: "fast"));
 
         var listing = await _targets.ListAsync([ns], CancellationToken.None);
 
@@ -123,7 +133,7 @@ public sealed class KubernetesTargetClusterTests : IClassFixture<SandboxClusterF
         var ns = await _cluster.NewNamespaceAsync();
         var spec = DeploymentSpec();
         spec["horizontal"] = new JsonObject { ["mode"] = "autonomous" };
-        await CreateAsync(ns, "both", spec);
+        await CreateInvalidAsync(ns, "both", spec);
 
         var listing = await _targets.ListAsync([ns], CancellationToken.None);
 
@@ -157,7 +167,7 @@ public sealed class KubernetesTargetClusterTests : IClassFixture<SandboxClusterF
     public async Task GetAsync_InvalidTarget_ThrowsWithItsProblems()
     {
         var ns = await _cluster.NewNamespaceAsync();
-        await CreateAsync(ns, "bad", new JsonObject { ["vertical"] = new JsonObject { ["mode"] = "observe" } });
+        await CreateInvalidAsync(ns, "bad", new JsonObject { ["vertical"] = new JsonObject { ["mode"] = "observe" } });
 
         var error = await Assert.ThrowsAsync<InvalidTargetException>(() => _targets.GetAsync(new TargetKey(ns, "bad"), CancellationToken.None));
 
@@ -306,7 +316,7 @@ public sealed class KubernetesTargetClusterTests : IClassFixture<SandboxClusterF
     public async Task UpdateStatusAsync_InvalidTarget_GetsItsInvalidSpecCondition()
     {
         var ns = await _cluster.NewNamespaceAsync();
-        await CreateAsync(ns, "bad", new JsonObject { ["vertical"] = new JsonObject { ["mode"] = "observe" } });
+        await CreateInvalidAsync(ns, "bad", new JsonObject { ["vertical"] = new JsonObject { ["mode"] = "observe" } });
         var invalid = Assert.Single((await _targets.ListAsync([ns], CancellationToken.None)).Invalid);
 
         await _targets.UpdateStatusAsync(invalid.Key, invalid.Metadata.Uid,
