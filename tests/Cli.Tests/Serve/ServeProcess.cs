@@ -43,7 +43,10 @@ public sealed class ServeProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    public static async Task<ServeProcess> StartAsync(double speedUp, TimeSpan timeout)
+    /// <param name="speedUp">The sped-up clock's factor.</param>
+    /// <param name="timeout">How long the start may take.</param>
+    /// <param name="environment">Variables set for the process, such as <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>.</param>
+    public static async Task<ServeProcess> StartAsync(double speedUp, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
         var root = AzuriteProcess.FindRepositoryRoot();
         var thoras = Path.Combine(AppContext.BaseDirectory, "thoras.dll");
@@ -58,6 +61,11 @@ public sealed class ServeProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = root,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         foreach (var arg in new[] { "--default-signal=INT", "dotnet", thoras, "serve", "--port", port.ToString(CultureInfo.InvariantCulture), "--state-dir", state, "--speed-up", speedUp.ToString(CultureInfo.InvariantCulture) })
         {
             info.ArgumentList.Add(arg);
