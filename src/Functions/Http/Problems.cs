@@ -8,21 +8,6 @@ public static class Problems
 {
     public const string ContentType = "application/problem+json";
 
-    public static ObjectResult Result(int status, string title, string detail, string? instance = null)
-    {
-        var problem = new ProblemDetails
-        {
-            Type = "about:blank",
-            Status = status,
-            Title = title,
-            Detail = detail,
-            Instance = instance,
-        };
-        var result = new ObjectResult(problem) { StatusCode = status };
-        result.ContentTypes.Add(ContentType);
-        return result;
-    }
-
     public static Task WriteAsync(HttpContext context, int status, string title, string detail)
     {
         context.Response.StatusCode = status;

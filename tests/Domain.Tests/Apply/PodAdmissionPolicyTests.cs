@@ -113,4 +113,37 @@ public sealed class PodAdmissionPolicyTests
 
         Assert.Equal("308Mi", decision.Containers!.Single().Requests.Memory.ToString());
     }
+
+    /// <summary>A pod both the webhook and the apply planner decide for.</summary>
+    public sealed record SameAnswerCase(string Name, AIScaleTarget Target, bool OomFloor)
+    {
+        public override string ToString() => Name;
+    }
+
+    public static TheoryData<SameAnswerCase> SameAnswers => new()
+    {
+        new("suggestion only", TargetBuilder.Target("web").Vertical(TargetMode.Autonomous).WithSuggestion("s1", cpu: "400m", memory: "384Mi").Build(), false),
+        new("limit ratio", TargetBuilder.Target("web").Vertical(TargetMode.Autonomous).WithSuggestion("s1", cpu: "400m", memory: "384Mi")
+            .WithSpec(s => s with { Vertical = s.Vertical! with { Containers = [new ContainerPolicy { Name = "*", Cpu = new ResourcePolicy { Limit = new LimitPolicy { Ratio = 2 } } }] } }).Build(), false),
+        new("OOM floor holding", TargetBuilder.Target("web").Vertical(TargetMode.Autonomous).WithSuggestion("s1", cpu: "300m", memory: "200Mi").Build(), true),
+    };
+
+    [Theory]
+    [MemberData(nameof(SameAnswers))]
+    public async Task DecideAsync_PodTheApplyPlannerWouldResize_SameResourcesAsThePlanner(SameAnswerCase c)
+    {
+        var floor = new OomFloor("app", Quantity.Parse("308Mi"), TargetBuilder.Now.AddMinutes(30));
+        IReadOnlyList<OomKill> kills = c.OomFloor ? [new OomKill("pod-9", 1, floor)] : [];
+        oomKills.Setup(o => o.ListAsync("uid-web", It.IsAny<CancellationToken>())).ReturnsAsync(kills);
+        var pod = ResolvedBuilder.Pod("web", 0);
+        var snapshot = new ApplySnapshot([c.Target], new Dictionary<string, ResolvedTarget?> { ["uid-web"] = ResolvedBuilder.For(c.Target).WithPods(pod).Build() }, new Dictionary<string, string>());
+        var ledgers = new ApplyLedgers(new Dictionary<string, IReadOnlyList<OomKill>> { ["uid-web"] = kills }, new Dictionary<string, IReadOnlyList<DateTimeOffset>>());
+        var planned = ApplyPlanner.PlanTarget(c.Target, snapshot, GateDecision.Apply, null, ledgers, TargetBuilder.Now).Items.OfType<ResizePod>().Single().Desired;
+
+        var admitted = (await DecideAsync(Policy(c.Target), pod.Labels)).Containers!;
+
+        static string Text(IEnumerable<ContainerResources> containers) =>
+            string.Join("; ", containers.Select(r => $"{r.Name} {r.Requests.Cpu}/{r.Requests.Memory} {r.Limits.Cpu}/{r.Limits.Memory}"));
+        Assert.Equal(Text(planned), Text(admitted));
+    }
 }
