@@ -1,5 +1,5 @@
+using Thoras.Cli.Backtest.Baselines;
 using Thoras.Domain.Forecasting;
-using Thoras.Domain.Forecasting.Baselines;
 
 namespace Thoras.Cli.Backtest;
 

@@ -65,14 +65,8 @@ public static class TargetModes
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown mode."),
     };
 
-    /// <summary>Every mode collects usage and forecasts; unenrolling is the only way to stop that.</summary>
-    public static bool CollectsAndForecasts(this TargetMode mode) => Enum.IsDefined(mode);
-
     /// <summary>Recommendation and autonomous publish suggestions; observation only forecasts.</summary>
     public static bool PublishesSuggestions(this TargetMode mode) => mode is TargetMode.Recommendation or TargetMode.Autonomous;
-
-    /// <summary>Only autonomous applies suggestions to the workload (and only while scaling is not paused).</summary>
-    public static bool AppliesSuggestions(this TargetMode mode) => mode == TargetMode.Autonomous;
 }
 
 /// <summary>Reads a <see cref="TargetMode"/> from any accepted spelling and writes its canonical name.</summary>

@@ -181,12 +181,12 @@ public sealed class KubernetesTargetClusterTests : IClassFixture<SandboxClusterF
         var created = await CreateAsync(ns, "web", DeploymentSpec());
 
         await _targets.UpdateStatusAsync(new TargetKey(ns, "web"), Uid(created),
-            s => WithSuggestion(s, "s-1").WithCondition(TargetConditions.NotEnoughData(TimeSpan.FromHours(2), TimeSpan.FromHours(24), Now, 1)),
+            s => WithSuggestion(s, "s-1").WithCondition(TargetConditions.Paused(["manual"], Now, 1)),
             CancellationToken.None);
 
         var raw = await ReadRawAsync(ns, "web");
         Assert.Equal(
-            ("s-1", "300m", "NotEnoughData", "2026-01-31T12:00:00Z", created["metadata"]!["generation"]!.ToJsonString(), created["spec"]!.ToJsonString()),
+            ("s-1", "300m", "Paused", "2026-01-31T12:00:00Z", created["metadata"]!["generation"]!.ToJsonString(), created["spec"]!.ToJsonString()),
             ((string)raw["status"]!["latestSuggestion"]!["suggestionUID"]!,
                 (string)raw["status"]!["latestSuggestion"]!["resourceRecommendations"]![0]!["requests"]!["cpu"]!,
                 (string)raw["status"]!["conditions"]![0]!["reason"]!,

@@ -109,7 +109,7 @@ public class TargetJsonTests
     {
         var now = new DateTimeOffset(2026, 1, 31, 12, 0, 0, TimeSpan.Zero);
         var status = new TargetStatus { LastProcessedSuggestionUID = "s-9" }
-            .WithCondition(TargetConditions.NotEnoughData(TimeSpan.FromHours(3), TimeSpan.FromHours(24), now, 2));
+            .WithCondition(TargetConditions.Paused(["manual"], now, 2));
 
         var read = TargetJson.ReadStatus(TargetJson.Write(status));
 
