@@ -9,7 +9,7 @@ namespace Thoras.Domain.Enrollment;
 /// autonomous reverts what was applied (see <see cref="WorkloadRevert"/>); entering autonomous changes nothing at
 /// once, the apply stage takes over on its next tick. Only one direction may be autonomous at a time.
 /// </summary>
-public sealed class ModeSwitch(ITargetCluster targets, IEnrollmentStore store, WorkloadRevert revert, IAuditLog audit, TimeProvider time)
+public sealed class ModeSwitch(ITargetCluster targets, IEnrollmentStore store, WorkloadRevert revert, Unenrollment unenrollment, IAuditLog audit, TimeProvider time)
 {
     /// <summary>The actor of changes adopted from the cluster (<c>kubectl edit ast</c>).</summary>
     public const string ClusterActor = "cluster";
@@ -90,7 +90,8 @@ public sealed class ModeSwitch(ITargetCluster targets, IEnrollmentStore store, W
 
     /// <summary>
     /// The record of <paramref name="target"/>, created (and audited as <c>enroll</c>) when the app has none for its
-    /// UID. A record left by an older target of the same name is not reused; the sync step purges it.
+    /// UID. A record left by an older target of the same name (deleted and recreated, or a cluster started anew) is
+    /// not reused: its state is forgotten first, as the sync step would forget it.
     /// </summary>
     public async Task<EnrolledTarget> EnrollAsync(AIScaleTarget target, CancellationToken cancellationToken)
     {
@@ -99,7 +100,7 @@ public sealed class ModeSwitch(ITargetCluster targets, IEnrollmentStore store, W
         if (existing is not null && existing.Uid == target.Metadata.Uid)
             return existing;
         if (existing is not null)
-            throw new InvalidModeChangeException($"The app still holds the state of an earlier AIScaleTarget {target.Key}; the next sync tick removes it. Try again in a minute.");
+            await unenrollment.ForgetAsync(existing, cancellationToken);
 
         var now = time.GetUtcNow();
         var record = new EnrolledTarget

@@ -17,9 +17,12 @@ public sealed class ServeProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource<Uri> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ServeProcess(Process process, string stateDirectory, int port)
+    private readonly bool _ownsState;
+
+    private ServeProcess(Process process, string stateDirectory, bool ownsState, int port)
     {
         _process = process;
+        _ownsState = ownsState;
         StateDirectory = stateDirectory;
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
     }
@@ -43,11 +46,13 @@ public sealed class ServeProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
-    public static async Task<ServeProcess> StartAsync(double speedUp, TimeSpan timeout)
+    /// <summary>Starts <c>thoras serve</c>; with <paramref name="stateDirectory"/> on that state (kept at dispose, for a
+    /// restart on it), else on a new temporary one deleted at dispose.</summary>
+    public static async Task<ServeProcess> StartAsync(double speedUp, TimeSpan timeout, string? stateDirectory = null)
     {
         var root = AzuriteProcess.FindRepositoryRoot();
         var thoras = Path.Combine(AppContext.BaseDirectory, "thoras.dll");
-        var state = Directory.CreateTempSubdirectory("thoras-serve-").FullName;
+        var state = stateDirectory ?? Directory.CreateTempSubdirectory("thoras-serve-").FullName;
         var port = FreePort();
         // Started through env --default-signal=INT: a shell that runs the tests in the background (nohup ... &, as
         // CI may) makes SIGINT ignored, children inherit that, and .NET then never sees the Ctrl-C this test sends.
@@ -64,7 +69,7 @@ public sealed class ServeProcess : IAsyncDisposable
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start thoras serve");
-        var serve = new ServeProcess(process, state, port);
+        var serve = new ServeProcess(process, state, stateDirectory is null, port);
         process.OutputDataReceived += (_, e) => serve.Record(e.Data);
         process.ErrorDataReceived += (_, e) => serve.Record(e.Data);
         process.BeginOutputReadLine();
@@ -135,6 +140,11 @@ public sealed class ServeProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        if (!_ownsState)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(StateDirectory, recursive: true);
