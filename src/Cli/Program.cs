@@ -1,6 +1,7 @@
 using Thoras.Cli;
 using Thoras.Cli.Backtest;
 using Thoras.Cli.Bench;
+using Thoras.Cli.Operator;
 using Thoras.Cli.Serve;
 
 const string usage = """
@@ -10,6 +11,8 @@ const string usage = """
       backtest   replay usage traces through the forecaster and the baselines
       bench      time training and forecasting per target on 14 days of 5-minute data
       bench pass time one forecast + apply pass over a fleet (Azurite + sandbox) against its I/O time
+      status, pause, resume, mode, unenroll, windows, audit
+                 operate a running app over its HTTP API (also as 'kubectl thoras ...'); see 'thoras status --help'
     run 'thoras <command> --help' for a command's options.
     """;
 
@@ -32,6 +35,7 @@ try
         "bench" => BenchCommand.Run(rest, Console.Out),
         "serve" when rest.Contains("--help") => Help(ServeOptions.Usage),
         "serve" => await Serve(rest),
+        var command when OperatorCommand.Commands.Contains(command) => await OperatorCommand.RunAsync(command, rest, Console.Out, Console.Error, CancellationToken.None),
         _ => Fail($"unknown command '{args[0]}'.\n{usage}"),
     };
 }

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Thoras.Functions.Hosting;
 using Thoras.Functions.Http;
 
 namespace Thoras.Cli.LocalHost;
@@ -27,6 +28,7 @@ public sealed class FunctionInvoker(ILogger<FunctionInvoker> logger, FunctionKey
         }
 
         var watch = Stopwatch.StartNew();
+        using var telemetry = FunctionTelemetry.StartHttp(function.Name, context.Request.Method, function.Route);
         try
         {
             var result = await InvokeAsync(function.Method, context.RequestServices, p => BindHttp(p, context), context.RequestAborted);
@@ -37,7 +39,10 @@ public sealed class FunctionInvoker(ILogger<FunctionInvoker> logger, FunctionKey
             await ProblemDetailsMiddleware.RespondAsync(context, ex, logger, function.Name);
         }
 
-        logger.LogInformation("Executed {Function} ({Method} {Path}) -> {Status} in {ElapsedMs} ms",
+        telemetry.Answered(context.Response.StatusCode);
+
+        // Requests are detail (the webhook alone makes several a minute): shown with --verbose, or when they fail.
+        logger.Log(context.Response.StatusCode >= 500 ? LogLevel.Warning : LogLevel.Debug, "Executed {Function} ({Method} {Path}) -> {Status} in {ElapsedMs} ms",
             function.Name, context.Request.Method, context.Request.Path.Value, context.Response.StatusCode, watch.ElapsedMilliseconds);
     }
 
@@ -45,14 +50,17 @@ public sealed class FunctionInvoker(ILogger<FunctionInvoker> logger, FunctionKey
     {
         var watch = Stopwatch.StartNew();
         await using var scope = services.CreateAsyncScope();
+        using var telemetry = FunctionTelemetry.StartRun(function.Name, "timer");
+        var summary = TickSummary.Begin();
         try
         {
             var timer = new TimerInfo { IsPastDue = isPastDue };
             await InvokeAsync(function.Method, scope.ServiceProvider, p => BindTimer(p, timer, cancellationToken), cancellationToken);
-            logger.LogInformation("Executed timer {Function} in {ElapsedMs} ms", function.Name, watch.ElapsedMilliseconds);
+            logger.LogInformation("{Function} tick in {ElapsedMs} ms: {Summary}", function.Name, watch.ElapsedMilliseconds, summary.Value ?? "done");
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            telemetry.Fail(ex.Message);
             logger.LogError(ex is TargetInvocationException { InnerException: { } inner } ? inner : ex,
                 "Timer {Function} failed after {ElapsedMs} ms", function.Name, watch.ElapsedMilliseconds);
         }

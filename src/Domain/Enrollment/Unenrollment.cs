@@ -10,7 +10,8 @@ namespace Thoras.Domain.Enrollment;
 /// any step is finished by the next sync tick; the finalizer goes last, so the AST stays visible until all is done.
 /// </summary>
 public sealed class Unenrollment(
-    ITargetCluster targets, ICleanupCluster cluster, IEnrollmentStore store, WorkloadRevert revert, ITargetDataPurger purger, IAuditLog audit, TimeProvider time)
+    ITargetCluster targets, ICleanupCluster cluster, IEnrollmentStore store, WorkloadRevert revert, ITargetDataPurger purger, IAuditLog audit, TimeProvider time,
+    EnrollmentSignals? signals = null)
 {
     /// <summary>Step name: the workload is reverted.</summary>
     public const string RevertStep = "revert";
@@ -124,7 +125,9 @@ public sealed class Unenrollment(
 
         await store.DeleteAsync(key, uid, cancellationToken);
         var finalizerRemoved = await targets.RemoveFinalizerAsync(key, uid, cancellationToken);
-        return new UnenrollResult(key, uid, outcome, purged, finalizerRemoved);
+        var result = new UnenrollResult(key, uid, outcome, purged, finalizerRemoved);
+        await (signals?.UnenrolledAsync(result, target, cancellationToken) ?? Task.CompletedTask);
+        return result;
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ namespace Thoras.Domain.Enrollment;
 /// crashed before saving one, from the HPA's <see cref="RevertAnnotations.OriginalMinReplicas"/> annotation. Each
 /// baseline is cleared right after its revert, so running again does nothing twice.
 /// </summary>
-public sealed class WorkloadRevert(ICleanupCluster cluster, IEnrollmentStore store, TimeProvider time)
+public sealed class WorkloadRevert(ICleanupCluster cluster, IEnrollmentStore store, TimeProvider time, EnrollmentSignals? signals = null)
 {
     /// <summary>
     /// Reverts <paramref name="directions"/> of the target whose record is <paramref name="record"/> (null: no record,
@@ -21,6 +21,7 @@ public sealed class WorkloadRevert(ICleanupCluster cluster, IEnrollmentStore sto
         TargetKey key, EnrolledTarget? record, ResolvedTarget? resolved, IReadOnlyCollection<ScalingDirection> directions, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(directions);
+        var uid = record?.Uid ?? resolved?.Target.Metadata.Uid;
         var outcome = new RevertOutcome();
         if (directions.Contains(ScalingDirection.Vertical) && record is { Vertical: not null } applied)
         {
@@ -32,6 +33,7 @@ public sealed class WorkloadRevert(ICleanupCluster cluster, IEnrollmentStore sto
             (record, outcome) = await RevertHorizontalAsync(key, record, resolved, outcome, cancellationToken);
         }
 
+        await (signals?.RevertedAsync(key, uid, resolved, outcome, cancellationToken) ?? Task.CompletedTask);
         return (record, outcome);
     }
 

@@ -22,6 +22,7 @@ public static class TargetRegistration
         services.AddSingleton<ITargetCluster, KubernetesTargetCluster>();
         services.AddSingleton<IAutonomousTargets, ClusterAutonomousTargets>();
         services.AddSingleton<ICleanupCluster, KubernetesCleanupCluster>();
+        services.AddSingleton<EnrollmentSignals>();
         services.AddSingleton<WorkloadRevert>();
         services.AddSingleton<ModeSwitch>();
         services.AddSingleton<Unenrollment>();

@@ -23,7 +23,10 @@ public sealed class TargetFunctions(
         CancellationToken cancellationToken)
     {
         RequestMethods.Require(request, "GET");
-        var listing = await targets.ListAsync([], cancellationToken);
+        var only = request.Query.TryGetValue("namespace", out var values)
+            ? values.Count == 1 ? TargetRoute.Namespace(values[0]) : throw new ProblemException(StatusCodes.Status400BadRequest, "Repeated query parameter", "'namespace' is given more than once; give it once.")
+            : null;
+        var listing = await targets.ListAsync(only is null ? [] : [only], cancellationToken);
         var records = (await store.ListAsync(cancellationToken)).ToDictionary(r => r.Key);
         var views = listing.Targets.Select(t => View(t, records.GetValueOrDefault(t.Key)))
             .Concat(listing.Invalid.Select(i => View(i, records.GetValueOrDefault(i.Key))))
@@ -141,7 +144,8 @@ public sealed class TargetFunctions(
             Applied(record),
             latest is null ? null : TargetJson.Write(latest),
             target.Metadata.IsDeleting || record?.Unenroll is not null,
-            null);
+            null,
+            target.Status.Conditions ?? []);
     }
 
     private static TargetView View(InvalidTarget target, EnrolledTarget? record)

@@ -102,7 +102,7 @@ public sealed class ServeEndToEndTests
         try
         {
             string uid;
-            await using (var first = await ServeProcess.StartAsync(speedUp: 60, StartTimeout, state))
+            await using (var first = await ServeProcess.StartAsync(speedUp: 60, StartTimeout, stateDirectory: state))
             {
                 uid = await KubectlAsync(state, "get", "ast", "web", "-n", "demo", "-o", "jsonpath={.metadata.uid}");
                 // The first sync tick enrolls demo/web, so the app holds state for its UID across the restart.
@@ -116,7 +116,7 @@ public sealed class ServeEndToEndTests
                 Assert.Equal(0, await first.StopAsync(TimeSpan.FromSeconds(60)));
             }
 
-            await using var second = await ServeProcess.StartAsync(speedUp: 60, StartTimeout, state);
+            await using var second = await ServeProcess.StartAsync(speedUp: 60, StartTimeout, stateDirectory: state);
             using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
 
             var switched = await SendAsync(client, Request(second, HttpMethod.Put, "api/targets/demo/web/mode", new { direction = "vertical", mode = "recommendation" }), HttpStatusCode.OK);

@@ -48,7 +48,11 @@ public sealed class ServeProcess : IAsyncDisposable
 
     /// <summary>Starts <c>thoras serve</c>; with <paramref name="stateDirectory"/> on that state (kept at dispose, for a
     /// restart on it), else on a new temporary one deleted at dispose.</summary>
-    public static async Task<ServeProcess> StartAsync(double speedUp, TimeSpan timeout, string? stateDirectory = null)
+    /// <param name="speedUp">The sped-up clock's factor.</param>
+    /// <param name="timeout">How long the start may take.</param>
+    /// <param name="environment">Variables set for the process, such as <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>.</param>
+    /// <param name="stateDirectory">The state folder to run on; null for a new temporary one.</param>
+    public static async Task<ServeProcess> StartAsync(double speedUp, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null, string? stateDirectory = null)
     {
         var root = AzuriteProcess.FindRepositoryRoot();
         var thoras = Path.Combine(AppContext.BaseDirectory, "thoras.dll");
@@ -63,6 +67,11 @@ public sealed class ServeProcess : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = root,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         foreach (var arg in new[] { "--default-signal=INT", "dotnet", thoras, "serve", "--port", port.ToString(CultureInfo.InvariantCulture), "--state-dir", state, "--speed-up", speedUp.ToString(CultureInfo.InvariantCulture) })
         {
             info.ArgumentList.Add(arg);

@@ -100,7 +100,7 @@ public class TargetJsonTests
         var json = TargetJson.Write(status).GetRawText();
 
         Assert.Equal(
-            """{"latestSuggestion":{"suggestionUID":"s-1","start":"2026-01-31T11:00:00Z","end":"2026-01-31T11:15:00Z","hasEnoughDataToScale":true,"resourceRecommendations":[{"containerName":"web","requests":{"cpu":"250m","memory":"512Mi"}}]},"lastProcessedSuggestionUID":"s-0"}""",
+            """{"latestSuggestion":{"suggestionUID":"s-1","start":"2026-01-31T11:00:00Z","end":"2026-01-31T11:15:00Z","hasEnoughDataToScale":true,"resourceRecommendations":[{"containerName":"web","requests":{"cpu":"250m","memory":"512Mi"}}]},"lastProcessedSuggestionUID":"s-0","latestSuggestionApplied":false}""",
             json);
     }
 

@@ -39,4 +39,31 @@ public class TargetStatusTests
 
         Assert.Equal([TargetConditionTypes.Ready, TargetConditionTypes.Scaling], status.Conditions!.Select(c => c.Type));
     }
+
+    [Theory]
+    [InlineData("s2", "s1", false)]
+    [InlineData("s2", "s2", true)]
+    [InlineData("s2", null, false)]
+    public void LatestSuggestionApplied_LastProcessed_IsWhetherItIsTheLatestSuggestion(string latest, string? processed, bool applied)
+    {
+        var status = new TargetStatus { LatestSuggestion = new Suggestion { SuggestionUID = latest }, LastProcessedSuggestionUID = processed };
+
+        Assert.Equal(applied, status.LatestSuggestionApplied);
+    }
+
+    [Fact]
+    public void LatestSuggestionApplied_NewSuggestionPublished_BecomesFalseInTheWrittenStatus()
+    {
+        var applied = new TargetStatus { LatestSuggestion = new Suggestion { SuggestionUID = "s1" }, LastProcessedSuggestionUID = "s1" };
+
+        var published = new StatusUpdate { LatestSuggestion = new Suggestion { SuggestionUID = "s2" } }.ApplyTo(applied);
+
+        Assert.False(TargetJson.Write(published).GetProperty("latestSuggestionApplied").GetBoolean());
+    }
+
+    [Fact]
+    public void LatestSuggestionApplied_NoSuggestion_IsLeftOutOfTheStatus()
+    {
+        Assert.False(TargetJson.Write(new TargetStatus { LastProcessedSuggestionUID = "s1" }).TryGetProperty("latestSuggestionApplied", out _));
+    }
 }

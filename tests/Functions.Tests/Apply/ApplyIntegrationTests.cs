@@ -49,6 +49,21 @@ public sealed class ApplyIntegrationTests(AzuriteFixture azurite) : IClassFixtur
     }
 
     [Fact]
+    public async Task RunOnce_PodsResizedInPlace_RecordsOneResizedInPlaceOnTheTargetAndOneOnTheDeployment()
+    {
+        await using var world = await ApplyWorld.StartAsync(azurite);
+        await world.DeployAsync(replicas: 2);
+        var target = await world.CreateTargetAsync("web", VerticalSpec());
+        var uid = await world.PublishAsync(target, cpu: "400m", memory: "384Mi");
+
+        await world.Stage.RunOnceAsync(CancellationToken.None);
+
+        var events = (await world.Client.EventsV1.ListNamespacedEventAsync(ApplyWorld.Namespace)).Items.Where(e => e.Reason == "ResizedInPlace").ToList();
+        Assert.Equal(["AIScaleTarget/web", "Deployment/web"], events.Select(e => $"{e.Regarding.Kind}/{e.Regarding.Name}").Order());
+        Assert.All(events, e => Assert.StartsWith($"Resized 2 pod(s) in place to suggestion {uid}: ", e.Note, StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task Admission_PodCreatedAfterSuggestion_GetsSuggestionFromWebhook()
     {
         await using var world = await ApplyWorld.StartAsync(azurite);

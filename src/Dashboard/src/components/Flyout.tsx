@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 
 interface Props {
   id: string;
@@ -18,7 +18,9 @@ export function Flyout({ id, title, open, onClose, children, kind = 'flyout' }: 
   const ref = useRef<HTMLDialogElement>(null);
   const opener = useRef<Element | null>(null);
 
-  useEffect(() => {
+  // Opened in a layout effect so the dialog holds focus before the next key arrives (keys typed straight after
+  // choosing a menu item belong to the flyout, not to the page behind it).
+  useLayoutEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
     if (open && !dialog.open) {

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 export interface MenuItem {
   id: string;
@@ -30,7 +30,9 @@ export function Menu({ id, label, items }: { id: string; label: string; items: M
     if (refocus) button.current?.focus();
   };
 
-  useEffect(() => {
+  // A layout effect, not an effect: the first item must hold focus before the next key arrives, or a quick
+  // "Arrow Down, Arrow Down, Enter" lands on the button twice and chooses the first item instead of the second.
+  useLayoutEffect(() => {
     if (!open) return undefined;
     focusItem(0);
     const outside = (e: MouseEvent) => {
