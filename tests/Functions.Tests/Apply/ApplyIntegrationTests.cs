@@ -28,6 +28,12 @@ public sealed class ApplyIntegrationTests(AzuriteFixture azurite) : IClassFixtur
         };
     }
 
+    private static JsonObject HorizontalSpec() => new()
+    {
+        ["scaleTargetRef"] = new JsonObject { ["apiVersion"] = "apps/v1", ["kind"] = "Deployment", ["name"] = "web" },
+        ["horizontal"] = new JsonObject { ["mode"] = "autonomous" },
+    };
+
     /// <summary>The events of <paramref name="reason"/> in the namespace, as <c>Type Kind/name xCount</c>, in order.</summary>
     private static async Task<List<string>> EventsAsync(ApplyWorld world, string reason) =>
         [.. (await world.Client.EventsV1.ListNamespacedEventAsync(ApplyWorld.Namespace)).Items
@@ -167,11 +173,7 @@ public sealed class ApplyIntegrationTests(AzuriteFixture azurite) : IClassFixtur
         await using var world = await ApplyWorld.StartAsync(azurite);
         await world.DeployAsync(replicas: 2);
         await world.Sandbox.Seed.ApplyAsync(Thoras.Sandbox.Seeding.Manifests.HorizontalPodAutoscaler(ApplyWorld.Namespace, "web", "Deployment", "web", minReplicas: 2, maxReplicas: 6));
-        var target = await world.CreateTargetAsync("web", new JsonObject
-        {
-            ["scaleTargetRef"] = new JsonObject { ["apiVersion"] = "apps/v1", ["kind"] = "Deployment", ["name"] = "web" },
-            ["horizontal"] = new JsonObject { ["mode"] = "autonomous" },
-        });
+        var target = await world.CreateTargetAsync("web", HorizontalSpec());
         await world.PublishAsync(target, replicas: 4);
         await world.Stage.RunOnceAsync(CancellationToken.None);
         target = (await world.Targets.GetAsync(target.Key, CancellationToken.None))!;
@@ -191,11 +193,7 @@ public sealed class ApplyIntegrationTests(AzuriteFixture azurite) : IClassFixtur
     {
         await using var world = await ApplyWorld.StartAsync(azurite);
         await world.DeployAsync(replicas: 2);
-        var target = await world.CreateTargetAsync("web", new JsonObject
-        {
-            ["scaleTargetRef"] = new JsonObject { ["apiVersion"] = "apps/v1", ["kind"] = "Deployment", ["name"] = "web" },
-            ["horizontal"] = new JsonObject { ["mode"] = "autonomous" },
-        });
+        var target = await world.CreateTargetAsync("web", HorizontalSpec());
         await world.PublishAsync(target, replicas: 4);
 
         var pass = await world.Stage.RunOnceAsync(CancellationToken.None);
@@ -332,11 +330,7 @@ public sealed class ApplyIntegrationTests(AzuriteFixture azurite) : IClassFixtur
         await using var world = await ApplyWorld.StartAsync(azurite);
         await world.DeployAsync(replicas: 2);
         await world.Sandbox.Seed.ApplyAsync(Thoras.Sandbox.Seeding.Manifests.HorizontalPodAutoscaler(ApplyWorld.Namespace, "web", "Deployment", "web", minReplicas: 2, maxReplicas: 6));
-        var target = await world.CreateTargetAsync("web", new JsonObject
-        {
-            ["scaleTargetRef"] = new JsonObject { ["apiVersion"] = "apps/v1", ["kind"] = "Deployment", ["name"] = "web" },
-            ["horizontal"] = new JsonObject { ["mode"] = "autonomous" },
-        });
+        var target = await world.CreateTargetAsync("web", HorizontalSpec());
         await world.PublishAsync(target, replicas: 4);
 
         await world.Stage.RunOnceAsync(CancellationToken.None);
