@@ -69,7 +69,7 @@ public sealed class CollectStage(ITargetCluster cluster, IPodMetricsSource metri
             samples[UsageSeries.Container(container.Key, UsageSeries.Memory)] = (container.Max(c => c.Memory), container.Average(c => c.Memory));
         }
 
-        var blockStart = UsageSeries.BlockStart(now, options.Block);
+        var blockStart = UsageSeries.BlockStart(now, UsageSeries.Block);
         foreach (var (series, sample) in samples)
         {
             var current = (await usage.ListAsync(target.Metadata.Uid, series, blockStart, cancellationToken)).FirstOrDefault(b => b.Start == blockStart);

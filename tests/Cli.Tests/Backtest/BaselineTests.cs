@@ -1,7 +1,7 @@
 using Xunit;
-using Thoras.Domain.Forecasting.Baselines;
+using Thoras.Cli.Backtest.Baselines;
 
-namespace Thoras.Domain.Tests.Forecasting;
+namespace Thoras.Cli.Tests.Backtest;
 
 public class DecayingHistogramTests
 {
@@ -81,20 +81,6 @@ public class VpaRecommenderTests
         var histogram = new DecayingHistogram(1000, 0.01, 1.05, TimeSpan.FromHours(24));
         var end = histogram.BucketStart(histogram.BucketOf(9) + 1);
         Assert.Equal(end * 1.15, vpa.Target(), 9);
-    }
-
-    [Fact]
-    public void RecordOom_AfterSamples_RaisesTargetAboveBumpedUsage()
-    {
-        var vpa = new VpaRecommender(new VpaSettings { Percentile = 0.99 });
-        for (var i = 0; i < 10; i++)
-        {
-            vpa.AddSample(1, Now);
-        }
-
-        vpa.RecordOom(2, Now);
-
-        Assert.True(vpa.Target() >= 2 * 1.2 * 1.15);
     }
 }
 

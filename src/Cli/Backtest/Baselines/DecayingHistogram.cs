@@ -1,4 +1,4 @@
-namespace Thoras.Domain.Forecasting.Baselines;
+namespace Thoras.Cli.Backtest.Baselines;
 
 /// <summary>
 /// The Kubernetes VPA recommender's decaying exponential histogram (vertical-pod-autoscaler

@@ -1,4 +1,4 @@
-namespace Thoras.Domain.Forecasting.Baselines;
+namespace Thoras.Cli.Backtest.Baselines;
 
 /// <summary>
 /// The naive baseline: the previous block's usage plus a split-conformal margin, the (1 − risk) quantile of the

@@ -1,4 +1,4 @@
-namespace Thoras.Domain.Forecasting.Baselines;
+namespace Thoras.Cli.Backtest.Baselines;
 
 /// <summary>Settings of the re-implemented VPA recommender. Defaults are VPA's for CPU.</summary>
 public sealed record VpaSettings
@@ -20,18 +20,12 @@ public sealed record VpaSettings
 
     /// <summary>Largest value with its own bucket. Default: 1000 (VPA's 1000 cores).</summary>
     public double MaxValue { get; init; } = 1000;
-
-    /// <summary>Relative raise after an OOM kill. Default: 1.2 (VPA's <c>oom-bump-up-ratio</c>).</summary>
-    public double OomBumpRatio { get; init; } = 1.2;
-
-    /// <summary>Least absolute raise after an OOM kill, in usage units. Default: 0 (VPA uses 100 MiB for memory).</summary>
-    public double OomMinBump { get; init; }
 }
 
 /// <summary>
 /// The Kubernetes VPA recommender's target estimate, re-implemented from its published algorithm: every usage
-/// sample goes into a decaying histogram; the target is a percentile of it times a safety margin; an OOM kill adds
-/// a sample above the usage at the kill. Used as the baseline the forecaster must beat.
+/// sample goes into a decaying histogram; the target is a percentile of it times a safety margin. The backtest's
+/// baseline the recommender must beat (traces have no OOM kills, so VPA's OOM bump is left out).
 /// </summary>
 public sealed class VpaRecommender
 {
@@ -48,10 +42,6 @@ public sealed class VpaRecommender
 
     /// <summary>Adds one usage sample.</summary>
     public void AddSample(double used, DateTimeOffset at) => histogram.AddSample(used, 1.0, at);
-
-    /// <summary>Records an OOM kill with the memory in use at the time, as VPA does: a sample at the bumped value.</summary>
-    public void RecordOom(double usedAtKill, DateTimeOffset at) =>
-        histogram.AddSample(Math.Max(usedAtKill * settings.OomBumpRatio, usedAtKill + settings.OomMinBump), 1.0, at);
 
     /// <summary>The target recommendation: percentile × safety margin (0 before any sample).</summary>
     public double Target() => histogram.Percentile(settings.Percentile) * settings.SafetyMargin;

@@ -1,4 +1,4 @@
-namespace Thoras.Domain.Forecasting.Baselines;
+namespace Thoras.Cli.Backtest.Baselines;
 
 /// <summary>The static request people set by hand: the peak of the first days plus a margin, never changed.</summary>
 public static class StaticPeak
