@@ -4,6 +4,7 @@
 #   ./build.sh run     start the app locally on embedded defaults (Azurite + the sandbox cluster)
 #   ./build.sh build   restore and build only
 #   ./build.sh tools   install the pinned tools (Azurite, kubectl, helm) only
+#   ./build.sh dashboard  bundle the dashboard (src/Dashboard) only
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -48,7 +49,29 @@ install_tools() {
   install_kube_tools
 }
 
+# The dashboard from npm with its lockfile: npm ci when the lockfile changed, a bundle when a source is newer than
+# the last one; dotnet build then copies src/Dashboard/dist into the Functions app's dashboard/ folder.
+DASHBOARD="$ROOT/src/Dashboard"
+bundle_dashboard() {
+  need_cmd node nodejs
+  need_cmd npm npm
+  if [ ! -d "$DASHBOARD/node_modules" ] || [ "$DASHBOARD/package-lock.json" -nt "$DASHBOARD/node_modules/.package-lock.json" ]; then
+    log "npm ci (dashboard)"
+    (cd "$DASHBOARD" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  fi
+  if [ ! -f "$DASHBOARD/dist/index.html" ] || [ -n "$(find "$DASHBOARD/src" "$DASHBOARD/build.mjs" "$DASHBOARD/tsconfig.json" "$DASHBOARD/package-lock.json" -newer "$DASHBOARD/dist/index.html" -print -quit)" ]; then
+    log "bundling the dashboard (typecheck, esbuild)"
+    (cd "$DASHBOARD" && npm run --silent build)
+  fi
+}
+
+# The browser the dashboard tests drive: Debian's Chromium (Playwright's own browser builds cannot be downloaded here).
+install_browser() {
+  need_cmd chromium chromium
+}
+
 build() {
+  bundle_dashboard
   log "dotnet build"
   dotnet build ThorasFunctions.sln -c "${CONFIGURATION:-Debug}" -nologo -clp:ErrorsOnly
 }
@@ -93,6 +116,7 @@ summarize() {
 
 test_all() {
   install_tools
+  install_browser
   build
   rm -rf TestResults && mkdir -p TestResults
   export THORAS_TOOLS_DIR="$TOOLS" THORAS_REPO_ROOT="$ROOT"
@@ -127,5 +151,6 @@ case "$cmd" in
   run) run_local "$@" ;;
   build) install_tools; build ;;
   tools) install_tools ;;
-  *) echo "usage: ./build.sh test|run|build|tools" >&2; exit 2 ;;
+  dashboard) bundle_dashboard ;;
+  *) echo "usage: ./build.sh test|run|build|tools|dashboard" >&2; exit 2 ;;
 esac

@@ -59,6 +59,7 @@ required=(
   Kubernetes__Mode Kubernetes__ClusterUrl Kubernetes__CertificateAuthorityData Kubernetes__ManagedIdentityClientId
   Admission__PathSecret Thoras__ScalingPaused Thoras__ControlPlaneNamespace
   CollectSchedule ForecastSchedule ApplySchedule SyncSchedule HousekeepingSchedule
+  Dashboard__ClusterName Auth__TrustAppServicePrincipal
 )
 for name in "${required[@]}"; do
   grep -Eq "[\"']${name}[\"']" "$ARM" || fail "compiled template lacks app setting $name"
@@ -75,3 +76,9 @@ done
 # A plain AzureWebJobsStorage setting would be a connection string.
 if grep -Eq "[\"']AzureWebJobsStorage[\"']" "$ARM"; then fail "compiled template sets AzureWebJobsStorage (a connection string)"; fi
 pass "no storage key, connection string or instrumentation key"
+
+# App Service Authentication is an option, off by default, that never blocks the webhook or the health probe.
+grep -q "'authsettingsV2'" "$ARM" || fail "compiled template lacks the App Service Authentication option"
+grep -q '"unauthenticatedClientAction": "AllowAnonymous"' "$ARM" || fail "App Service Authentication must let anonymous requests through (webhook, health)"
+grep -qF "\"condition\": \"[not(empty(parameters('appServiceAuthClientId')))]\"" "$ARM" || fail "App Service Authentication is not conditional on appServiceAuthClientId"
+pass "App Service Authentication option (off unless appServiceAuthClientId is set)"

@@ -87,6 +87,15 @@ param controlPlaneNamespace string = 'thoras'
 @description('Prefix of every table and blob container the app creates.')
 param storagePrefix string = 'thoras'
 
+@description('Application (client) id of an Entra app registration to put App Service Authentication in front of the app, so dashboard users sign in and are recorded as the actor of their changes. Empty (default): off. See docs/dashboard.md.')
+param appServiceAuthClientId string = ''
+
+@description('Entra tenant of that app registration. Default: this subscription\'s tenant.')
+param appServiceAuthTenantId string = tenant().tenantId
+
+@description('The cluster name the dashboard header shows. Default: the AKS cluster name.')
+param dashboardClusterName string = aksClusterName
+
 @description('Further app settings (name to value) merged over the defaults, for tunables not listed here.')
 param extraAppSettings { *: string } = {}
 
@@ -185,6 +194,9 @@ var tunableSettings = {
   HousekeepingSchedule: housekeepingSchedule
   Thoras__ScalingPaused: string(scalingPaused)
   Thoras__ControlPlaneNamespace: controlPlaneNamespace
+  Dashboard__ClusterName: dashboardClusterName
+  // Only behind App Service Authentication is X-MS-CLIENT-PRINCIPAL-NAME set by the platform and so trusted as the actor.
+  Auth__TrustAppServicePrincipal: string(!empty(appServiceAuthClientId))
 }
 
 module functionApp 'modules/function-app.bicep' = {
@@ -207,8 +219,18 @@ module functionApp 'modules/function-app.bicep' = {
   ]
 }
 
+module appServiceAuth 'modules/app-service-auth.bicep' = if (!empty(appServiceAuthClientId)) {
+  name: 'app-service-auth'
+  params: {
+    siteName: functionApp.outputs.name
+    clientId: appServiceAuthClientId
+    tenantId: appServiceAuthTenantId
+  }
+}
+
 output functionAppName string = functionApp.outputs.name
 output functionAppHostName string = functionApp.outputs.defaultHostName
+output dashboardUrl string = 'https://${functionApp.outputs.defaultHostName}/api/dashboard/'
 output identityClientId string = identity.outputs.clientId
 output identityPrincipalId string = identity.outputs.principalId
 output storageAccountName string = storage.outputs.name

@@ -44,6 +44,9 @@ public sealed class SandboxOptions
     /// <summary>Longest wait for an admission webhook before failing open. Default 10 seconds (the API server's default).</summary>
     public TimeSpan AdmissionTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How long an Event is kept after its last write, as the API server's <c>--event-ttl</c>. Default 1 hour.</summary>
+    public TimeSpan EventTtl { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>Seed files (multi-document YAML manifests) applied at start, in order. Default none.
     /// <see cref="DemoSeedFile"/> is a ready-made one.</summary>
     public IList<string> SeedFiles { get; init; } = [];
@@ -51,6 +54,13 @@ public sealed class SandboxOptions
     /// <summary>The demo seed shipped with the sandbox (namespace <c>shop</c>: two Deployments and a StatefulSet replaying
     /// real traces, an HPA and a PDB).</summary>
     public static string DemoSeedFile => Path.Combine(AppContext.BaseDirectory, "Seeds", "demo.yaml");
+
+    /// <summary>
+    /// A file that keeps the sandbox's objects across restarts, like a kind cluster's etcd: loaded at start when it exists
+    /// (then <see cref="SeedFiles"/> are not applied, so what was changed stays changed), written every two seconds and at
+    /// stop. Default null: every start is empty.
+    /// </summary>
+    public string? StateFile { get; init; }
 
     /// <summary>Logging for the server. Default null: no logging.</summary>
     public ILoggerFactory? LoggerFactory { get; init; }

@@ -11,7 +11,10 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Thoras.Sandbox.Admission;
 using Thoras.Sandbox.Api;
 using Thoras.Sandbox.Faults;
+using Thoras.Sandbox.Persistence;
+using Thoras.Sandbox.Schema;
 using Thoras.Sandbox.Seeding;
+using Thoras.Sandbox.Storage;
 using Thoras.Sandbox.Usage;
 using Thoras.Sandbox.Workloads;
 
@@ -32,13 +35,15 @@ public sealed class SandboxServer : IAsyncDisposable
     private readonly HttpClient webhookClient;
     private readonly WorkloadController workloads;
     private readonly Simulation simulation;
+    private readonly SandboxState? state;
 
-    private SandboxServer(WebApplication app, HttpClient webhookClient, WorkloadController workloads, Simulation simulation, Uri baseUrl, SandboxSeeder seed, SandboxFaults faults)
+    private SandboxServer(WebApplication app, HttpClient webhookClient, WorkloadController workloads, Simulation simulation, SandboxState? state, Uri baseUrl, SandboxSeeder seed, SandboxFaults faults)
     {
         this.app = app;
         this.webhookClient = webhookClient;
         this.workloads = workloads;
         this.simulation = simulation;
+        this.state = state;
         BaseUrl = baseUrl;
         Seed = seed;
         Faults = faults;
@@ -57,20 +62,35 @@ public sealed class SandboxServer : IAsyncDisposable
     /// replayed trace.</summary>
     public TimeSpan SimulatedElapsed => simulation.Elapsed;
 
+    /// <summary>Whether the objects came from <see cref="SandboxOptions.StateFile"/> (then the seed files were not applied).</summary>
+    public bool Restored { get; private init; }
+
+    /// <summary>
+    /// The time on the sandbox's clock when <paramref name="stateFile"/> was last written, or null if there is none: a
+    /// clock started again must not start before it.
+    /// </summary>
+    public static DateTimeOffset? SavedClock(string stateFile) => SandboxState.SavedAt(stateFile);
+
+    /// <summary>How often (real time) a running sandbox writes its <see cref="SandboxOptions.StateFile"/>.</summary>
+    public static TimeSpan StateSaveInterval => SandboxState.SaveInterval;
+
     public static async Task<SandboxServer> StartAsync(SandboxOptions? options = null, CancellationToken cancellation = default)
     {
         options ??= new SandboxOptions();
         var loggerFactory = options.LoggerFactory ?? NullLoggerFactory.Instance;
         var logger = loggerFactory.CreateLogger("Thoras.Sandbox");
         var catalog = new ResourceCatalog();
-        var store = new ObjectStore(catalog, options.TimeProvider, WorkloadController.Reacts);
+        var store = new ObjectStore(catalog, options.TimeProvider, WorkloadController.Reacts, [new EventValidation(), new CustomResourceValidation(), new UsageScale()], options.EventTtl);
         var webhookClient = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
         var admission = new PodAdmission(store, options, webhookClient, logger);
         var workloads = new WorkloadController(store, admission, options);
         var simulation = new Simulation(store, options);
         var faults = new SandboxFaults();
         var handler = new ApiHandler(store, workloads, admission, simulation, faults, new Discovery(catalog), logger);
-        SeedSystemObjects(store, options);
+        var state = options.StateFile is null ? null : new SandboxState(options.StateFile, store, simulation, options.TimeProvider, logger);
+        var restored = state?.Load() ?? false;
+        if (!restored)
+            SeedSystemObjects(store, options);
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = "Thoras.Sandbox" });
         builder.Logging.ClearProviders();
@@ -85,9 +105,16 @@ public sealed class SandboxServer : IAsyncDisposable
         await app.StartAsync(cancellation);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var baseUrl = new Uri(address.EndsWith('/') ? address : address + "/");
-        var sandbox = new SandboxServer(app, webhookClient, workloads, simulation, baseUrl, new SandboxSeeder(store, workloads, admission), faults);
-        foreach (var file in options.SeedFiles)
-            await sandbox.Seed.ApplyFileAsync(file, cancellation);
+        var sandbox = new SandboxServer(app, webhookClient, workloads, simulation, state, baseUrl, new SandboxSeeder(store, workloads, admission), faults) { Restored = restored };
+        if (restored)
+            await workloads.ReconcileAsync(cancellation);
+        else
+        {
+            foreach (var file in options.SeedFiles)
+                await sandbox.Seed.ApplyFileAsync(file, cancellation);
+        }
+
+        state?.Start();
         logger.LogInformation("Sandbox Kubernetes API listening on {BaseUrl}", baseUrl);
         return sandbox;
     }
@@ -125,6 +152,8 @@ public sealed class SandboxServer : IAsyncDisposable
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         await app.StopAsync(stop.Token);
         await app.DisposeAsync();
+        if (state is not null)
+            await state.DisposeAsync();
         webhookClient.Dispose();
         workloads.Dispose();
     }

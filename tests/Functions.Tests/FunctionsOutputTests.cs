@@ -23,6 +23,17 @@ public sealed class FunctionsOutputTests
     }
 
     [Fact]
+    public void Build_FunctionsProject_ShipsTheBundledDashboardItServes()
+    {
+        var dashboard = Path.Combine(OutputDirectory(), "dashboard");
+        var index = Path.Combine(dashboard, "index.html");
+
+        Assert.True(File.Exists(index), $"the dashboard is missing from {dashboard}: ./build.sh bundles src/Dashboard before dotnet build");
+        var script = System.Text.RegularExpressions.Regex.Match(File.ReadAllText(index), "src=\"(app-[A-Z0-9]{8}\\.js)\"").Groups[1].Value;
+        Assert.True(File.Exists(Path.Combine(dashboard, script)), $"index.html names '{script}', which is not in {dashboard}");
+    }
+
+    [Fact]
     public void FunctionsMetadata_HealthFunction_IsAnonymousGetOnHealthRoute()
     {
         using var metadata = JsonDocument.Parse(File.ReadAllText(Path.Combine(OutputDirectory(), "functions.metadata")));

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Thoras.Domain.Apply;
+using Thoras.Domain.Recommendation;
 using Thoras.Domain.Suggestions;
 
 namespace Thoras.Cli.Bench;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Thoras.Domain.Recommendation;
 
 namespace Thoras.Cli.Bench;
 

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Thoras.Domain.Apply;
 using Thoras.Domain.Forecasting;
+using Thoras.Domain.Recommendation;
 using Thoras.Domain.Suggestions;
 using Thoras.Domain.Targets;
 using Thoras.Functions.Hosting;

@@ -67,7 +67,7 @@ public sealed class FunctionCatalog
     private static void EnsureBindable(string function, ParameterInfo parameter, string? route)
     {
         var type = parameter.ParameterType;
-        var isRouteValue = type == typeof(string) && route is not null && route.Contains("{" + parameter.Name, StringComparison.OrdinalIgnoreCase);
+        var isRouteValue = type == typeof(string) && route is not null && (route.Contains("{" + parameter.Name, StringComparison.OrdinalIgnoreCase) || route.Contains("{*" + parameter.Name, StringComparison.OrdinalIgnoreCase));
         if (type == typeof(HttpRequest) || type == typeof(TimerInfo) || type == typeof(CancellationToken) || isRouteValue)
         {
             return;

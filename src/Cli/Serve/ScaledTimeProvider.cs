@@ -10,9 +10,13 @@ public sealed class ScaledTimeProvider : TimeProvider
 {
     private readonly TimeProvider _real;
     private readonly DateTimeOffset _start;
+    private readonly DateTimeOffset _realStart;
     private readonly long _startTimestamp;
 
-    public ScaledTimeProvider(double factor, TimeProvider? real = null)
+    /// <param name="factor">Simulated seconds per real second.</param>
+    /// <param name="real">The real clock. Default: the system's.</param>
+    /// <param name="start">The simulated time to start at. Default: the real time now.</param>
+    public ScaledTimeProvider(double factor, TimeProvider? real = null, DateTimeOffset? start = null)
     {
         if (!double.IsFinite(factor) || factor <= 0)
         {
@@ -21,7 +25,8 @@ public sealed class ScaledTimeProvider : TimeProvider
 
         Factor = factor;
         _real = real ?? System;
-        _start = _real.GetUtcNow();
+        _realStart = _real.GetUtcNow();
+        _start = start ?? _realStart;
         _startTimestamp = _real.GetTimestamp();
     }
 
@@ -33,7 +38,7 @@ public sealed class ScaledTimeProvider : TimeProvider
     public override long TimestampFrequency => _real.TimestampFrequency;
 
     public override DateTimeOffset GetUtcNow() =>
-        _start + TimeSpan.FromTicks((long)((_real.GetUtcNow() - _start).Ticks * Factor));
+        _start + TimeSpan.FromTicks((long)((_real.GetUtcNow() - _realStart).Ticks * Factor));
 
     public override long GetTimestamp() =>
         _startTimestamp + (long)((_real.GetTimestamp() - _startTimestamp) * Factor);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Thoras.Cli.LocalHost;
 using Thoras.Domain.Apply;
+using Thoras.Domain.Recommendation;
 using Thoras.Domain.Suggestions;
 using Thoras.Infrastructure.Storage.Emulator;
 using Thoras.Sandbox;
@@ -22,12 +23,14 @@ public static class ServeCommand
     {
         var options = ServeOptions.Parse(args);
         var state = Directory.CreateDirectory(options.StateDirectory).FullName;
+        if (options.Fresh)
+            ServeState.Reset(state);
         var root = AzuriteProcess.FindRepositoryRoot();
         using var loggerFactory = LoggerFactory.Create(b => ConfigureLogging(b));
         var log = loggerFactory.CreateLogger("thoras.serve");
 
         await using var azurite = options.StorageConnectionString is null
-            ? await AzuriteProcess.StartAsync(new AzuriteOptions { RepositoryRoot = root, InMemory = false, DataDirectory = Directory.CreateDirectory(Path.Combine(state, "azurite")).FullName }, cancellationToken)
+            ? await AzuriteProcess.StartAsync(new AzuriteOptions { RepositoryRoot = root, InMemory = false, DataDirectory = Directory.CreateDirectory(ServeState.AzuriteDirectory(state)).FullName }, cancellationToken)
             : null;
         var storage = options.StorageConnectionString ?? azurite!.ConnectionString;
         log.LogInformation("Storage: {Storage}", azurite is null ? "the given connection string" : $"Azurite on 127.0.0.1:{azurite.TablePort} (tables)");
@@ -35,13 +38,14 @@ public static class ServeCommand
         var key = FunctionKey.LoadOrCreate(Path.Combine(state, "function-key"));
         var admissionSecret = key.Value.Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal);
         var appBase = new Uri($"http://127.0.0.1:{options.Port}");
-        var clock = new ScaledTimeProvider(options.SpeedUp);
+        var clock = new ScaledTimeProvider(options.SpeedUp, start: ServeState.ClockStart(state, options.SpeedUp, TimeProvider.System));
 
         await using var sandbox = options.UseSandbox
             ? await SandboxServer.StartAsync(new SandboxOptions
             {
                 Port = options.SandboxPort,
                 TimeProvider = clock,
+                StateFile = ServeState.SandboxFile(state),
                 TracesDirectory = Path.Combine(AppContext.BaseDirectory, "Demo", "traces"),
                 AdmissionWebhookUrl = options.Port == 0 ? null : new Uri(appBase, $"/api/admission/pods/{admissionSecret}"),
                 LoggerFactory = loggerFactory,
@@ -64,6 +68,7 @@ public static class ServeCommand
             ["Kubernetes:KubeconfigPath"] = sandbox is null ? kubeconfig : null,
             ["Kubernetes:Context"] = options.Context,
             ["Admission:PathSecret"] = admissionSecret,
+            ["Dashboard:ClusterName"] = sandbox is null ? null : "sandbox",
             // The per-target time budgets guard against slow calls and long trainings, which take real time; on the
             // sped-up clock they would shrink by the speed-up (20 s to 1 s at 20x), so they are stretched to match.
             ["Forecast:TargetTimeBudget"] = sandbox is null ? null : Stretched(new ForecastOptions().TargetTimeBudget, options.SpeedUp),
@@ -84,7 +89,7 @@ public static class ServeCommand
             await app.StartAsync(cancellationToken);
 
             // Seeded once the app listens, so the demo's first pods already pass the admission webhook.
-            if (sandbox is not null && options.Demo)
+            if (sandbox is not null && options.Demo && !sandbox.Restored)
             {
                 await sandbox.Seed.ApplyFileAsync(Path.Combine(AppContext.BaseDirectory, "Demo", "demo.yaml"), cancellationToken);
                 log.LogInformation("Seeded the demo namespace: workloads web, api, worker with their HPAs and AIScaleTargets");
@@ -121,6 +126,7 @@ public static class ServeCommand
         var api = url.ToString().TrimEnd('/');
         stdout.WriteLine();
         stdout.WriteLine($"Thoras Functions is running at {api}/api  (health: {api}/api/health)");
+        stdout.WriteLine($"Dashboard: {api}/api/dashboard/  (sign in with the function key)");
         stdout.WriteLine($"Function key: {key}   (also in {keyPath})");
         if (sandbox is not null)
         {

@@ -16,7 +16,8 @@ public sealed class ServeOptions
           --speed-up X         how much faster than real time the app's clock and the sandbox run (default 20;
                                1 runs in real time; with a real cluster the app's clock is always real)
           --no-demo            do not seed the demo namespace into the sandbox
-          --state-dir PATH     where the key, kubeconfig and Azurite data live (default .thoras)
+          --state-dir PATH     where the key, kubeconfig, sandbox objects and Azurite data live (default .thoras)
+          --fresh              start the sandbox and the storage anew (forget both; the key stays)
         """;
 
     public int Port { get; private set; } = 7071;
@@ -35,6 +36,8 @@ public sealed class ServeOptions
 
     public string StateDirectory { get; private set; } = ".thoras";
 
+    public bool Fresh { get; private set; }
+
     public bool UseSandbox => KubeconfigPath is null;
 
     public static ServeOptions Parse(IReadOnlyList<string> args)
@@ -52,6 +55,7 @@ public sealed class ServeOptions
                 case "--context": options.Context = Value(); break;
                 case "--no-demo": options.Demo = false; break;
                 case "--state-dir": options.StateDirectory = Value(); break;
+                case "--fresh": options.Fresh = true; break;
                 case "--speed-up":
                     var text = Value();
                     if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var speedUp) || speedUp is <= 0 or > 100_000)

@@ -21,6 +21,17 @@ public static class ApplyConditions
         ObservedGeneration = generation,
     };
 
+    /// <summary>Scaling=False, NotEnoughData: a horizontal suggestion without a replica count leaves the HPA as it is.</summary>
+    public static TargetCondition NoReplicaCount(Suggestion suggestion, DateTimeOffset now, long? generation) => new()
+    {
+        Type = TargetConditionTypes.Scaling,
+        Status = ConditionStatus.False,
+        Reason = TargetConditionReasons.NotEnoughData,
+        Message = $"Suggestion {suggestion?.SuggestionUID} has no replica count, so the HPA's minReplicas is left as it is.",
+        LastTransitionTime = now,
+        ObservedGeneration = generation,
+    };
+
     /// <summary>Scaling=False, ApplyFailed: what went wrong; the next tick tries again.</summary>
     public static TargetCondition ApplyFailed(string error, DateTimeOffset now, long? generation) => new()
     {

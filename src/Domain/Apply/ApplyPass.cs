@@ -1,11 +1,28 @@
 using Thoras.Domain.Pause;
+using Thoras.Domain.Stages;
 using Thoras.Domain.Targets;
 
 namespace Thoras.Domain.Apply;
 
-/// <summary>What one run of the apply stage did: the gate's decision and one result per target.</summary>
+/// <summary>
+/// What one run of the apply stage did: the gate's decision, one result per target (in target order), the plan and
+/// what happened to each of its items (so events and metrics follow from them without deciding again), and how long
+/// each named step took.
+/// </summary>
 public sealed record ApplyPass(GateDecision Gate, IReadOnlyList<TargetApplyResult> Targets)
 {
+    /// <summary>The plan the pass carried out.</summary>
+    public ApplyPlan? Plan { get; init; }
+
+    /// <summary>Target → what happened to each item of its plan (targets that failed before acting have none).</summary>
+    public IReadOnlyDictionary<TargetKey, IReadOnlyList<ApplyItemOutcome>> Outcomes { get; init; } = new Dictionary<TargetKey, IReadOnlyList<ApplyItemOutcome>>();
+
+    /// <summary>How long each named step took.</summary>
+    public IReadOnlyList<StepTiming> Steps { get; init; } = [];
+
+    /// <summary>Why the pass's audit records could not be written; null when they were (or there were none).</summary>
+    public string? AuditError { get; init; }
+
     /// <summary>How many targets ended with <paramref name="outcome"/>.</summary>
     public int Count(ApplyOutcome outcome) => Targets.Count(t => t.Outcome == outcome);
 }

@@ -1,18 +1,25 @@
 using System.Collections.Concurrent;
-using System.Globalization;
 using Thoras.Domain.Audit;
 using Thoras.Domain.Enrollment;
 using Thoras.Domain.Pause;
+using Thoras.Domain.Stages;
 using Thoras.Domain.Targets;
 
 namespace Thoras.Domain.Apply;
 
 /// <summary>
-/// The apply stage (DESIGN.md §3), like the VPA updater: ask the gate, list the targets, and for each autonomous
-/// direction whose latest suggestion is not yet applied, resize pods in place (evicting where allowed and needed) or
-/// set the HPA floor. Idempotent by suggestion UID: what is done is recorded in the enrollment baseline as it
-/// happens, so a run that crashes half-way is finished by the next without repeating anything. Targets run with
-/// bounded parallelism and a time budget each, so one slow or failing target never holds up the others.
+/// The apply stage (DESIGN.md §3), like the VPA updater, as four named steps over one cluster snapshot:
+/// <list type="number">
+/// <item><b>load</b>: the gate's decision (<see cref="PauseStatus"/>), the targets (one list), the workloads, pods, HPAs
+/// and PDBs of the targets that may be applied (listed per namespace), their enrollment records (one list) and ledgers;</item>
+/// <item><b>plan</b>: <see cref="ApplyPlanner.Plan"/>, pure;</item>
+/// <item><b>act</b>: per target, the <see cref="ApplyExecutor"/> resizes, evicts or sets the HPA floor;</item>
+/// <item><b>record</b>: per target, the status (a conditional write on the snapshot's version) and the enrollment
+/// record from <see cref="ApplyPlanner.Conclude"/>; then the pass's audit records, in batches.</item>
+/// </list>
+/// Targets act and record through the shared <see cref="TargetRunner"/> (bounded parallelism, a time budget each). The
+/// stage is idempotent by suggestion UID: a pass that runs twice, or crashes half-way, is finished by the next without
+/// applying anything twice.
 /// </summary>
 public sealed class ApplyStage(
     ITargetCluster cluster,
@@ -26,295 +33,118 @@ public sealed class ApplyStage(
     TimeProvider time)
 {
     /// <summary>The audit actor of everything the apply stage does.</summary>
-    public const string Actor = "system";
+    public const string Actor = ApplyPlanner.Actor;
 
-    private static readonly TimeSpan DefaultDisruptionInterval = TimeSpan.FromMinutes(5);
+    /// <summary>The stage's name in step timings.</summary>
+    public const string StageName = "apply";
 
-    /// <summary>One run over every target.</summary>
-    public async Task<ApplyPass> RunOnceAsync(CancellationToken cancellationToken)
+    private readonly ApplyExecutor executor = new(actions, enrollments, oomKills, disruptions);
+    private readonly TargetRunner runner = new(options.MaxParallelTargets, options.TargetTimeBudget, time);
+
+    /// <summary>One run over every target of the configured namespaces (<see cref="ApplyOptions.Namespaces"/>).</summary>
+    public Task<ApplyPass> RunOnceAsync(CancellationToken cancellationToken) =>
+        RunOnceAsync(TargetScope.InNamespaces(options.Namespaces), cancellationToken);
+
+    /// <summary>One run over the targets of <paramref name="scope"/> (a batch of a fanned-out pass).</summary>
+    public async Task<ApplyPass> RunOnceAsync(TargetScope scope, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(scope);
+        var now = time.GetUtcNow();
+        var steps = new StageSteps(StageName, time);
+        var (decision, snapshot, records, ledgers) = await steps.RunAsync(StageSteps.Load, () => LoadAsync(scope, now, cancellationToken));
+        var plan = steps.Run(StageSteps.Plan, () => ApplyPlanner.Plan(snapshot, decision, records, ledgers, now));
+
+        var outcomes = new ConcurrentDictionary<TargetKey, IReadOnlyList<ApplyItemOutcome>>();
+        var audits = new ConcurrentQueue<AuditRecord>();
+        var results = await runner.RunAsync(
+            plan.Targets,
+            (target, token) => ActAndRecordAsync(target, steps, now, outcomes, audits, token),
+            (target, error, token) => RecordFailureAsync(target.Target, error, token),
+            cancellationToken);
+
+        // Audit records of the whole pass go in batches (one per partition of the log); they are written even when the
+        // pass is being stopped, within a budget of their own, so what was done is not left unaudited.
+        string? auditError = null;
+        if (!audits.IsEmpty)
+        {
+            (_, auditError) = await steps.RunAsync(StageSteps.Record, () => runner.WithinBudgetAsync(async t =>
+            {
+                await audit.AppendAllAsync([.. audits], t);
+                return true;
+            }, CancellationToken.None));
+        }
+
+        return new ApplyPass(decision, results) { Plan = plan, Outcomes = outcomes, Steps = steps.Timings, AuditError = auditError };
+    }
+
+    private async Task<(GateDecision Gate, ApplySnapshot Snapshot, IReadOnlyDictionary<TargetKey, EnrolledTarget> Records, ApplyLedgers Ledgers)> LoadAsync(
+        TargetScope scope, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var decision = await gate.DecideAsync(cancellationToken);
-        var listing = await cluster.ListAsync([.. options.Namespaces], cancellationToken);
-        var results = new ConcurrentBag<TargetApplyResult>();
-        var parallel = new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.MaxParallelTargets), CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(listing.Targets.Where(t => !t.Metadata.IsDeleting), parallel, async (target, token) =>
-            results.Add(await ApplyWithinBudgetAsync(target, decision, token)));
-        return new ApplyPass(decision, [.. results.OrderBy(r => r.Key.ToString(), StringComparer.Ordinal)]);
+        var snapshot = await ClusterSnapshot.TakeAsync(cluster, scope, options.TargetTimeBudget, time, cancellationToken);
+        var needed = snapshot.Targets.Select(t => (Target: t, Reads: ApplyPlanner.ReadsFor(t, decision))).Where(n => n.Reads is not null).ToList();
+        var resolved = new ConcurrentDictionary<string, ResolvedTarget?>(StringComparer.Ordinal);
+        var errors = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
+        var kills = new ConcurrentDictionary<string, IReadOnlyList<OomKill>>(StringComparer.Ordinal);
+        var evictions = new ConcurrentDictionary<string, IReadOnlyList<DateTimeOffset>>(StringComparer.Ordinal);
+        if (needed.Count == 0)
+            return (decision, new ApplySnapshot(snapshot.Targets, resolved, errors), new Dictionary<TargetKey, EnrolledTarget>(), ApplyLedgers.Empty);
+
+        var holding = await oomKills.ListHoldingAsync(now, cancellationToken);
+        await runner.RunAsync(needed, async (each, token) =>
+        {
+            var target = each.Target;
+            var found = await snapshot.ResolveAsync(target, each.Reads!.Value, token);
+            resolved[target.Metadata.Uid] = found;
+            if (found is not null && ApplyPlanner.NeedsAllOomKills(found))
+                kills[target.Metadata.Uid] = await oomKills.ListAsync(target.Metadata.Uid, token);
+            else if (holding.TryGetValue(target.Metadata.Uid, out var still))
+                kills[target.Metadata.Uid] = still;
+            if (ApplyPlanner.EvictionWindow(target) is { } window)
+                evictions[target.Metadata.Uid] = await disruptions.ListSinceAsync(target.Metadata.Uid, now - window, token);
+            return true;
+        }, (each, error, _) =>
+        {
+            errors[each.Target.Metadata.Uid] = error;
+            return Task.FromResult(false);
+        }, cancellationToken);
+
+        var records = (await enrollments.ListAsync(cancellationToken)).ToDictionary(r => r.Key);
+        return (decision, new ApplySnapshot(snapshot.Targets, resolved, errors), records, new ApplyLedgers(kills, evictions));
     }
 
-    private async Task<TargetApplyResult> ApplyWithinBudgetAsync(AIScaleTarget target, GateDecision decision, CancellationToken cancellationToken)
+    private async Task<TargetApplyResult> ActAndRecordAsync(
+        TargetApplyPlan plan, StageSteps steps, DateTimeOffset now, ConcurrentDictionary<TargetKey, IReadOnlyList<ApplyItemOutcome>> outcomes,
+        ConcurrentQueue<AuditRecord> audits, CancellationToken cancellationToken)
     {
-        using var budget = new CancellationTokenSource(options.TargetTimeBudget, time);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, budget.Token);
-        try
+        var acted = plan.Decision is ApplyDecision.Vertical or ApplyDecision.Horizontal or ApplyDecision.Refused
+            ? await steps.RunAsync(StageSteps.Act, () => executor.ExecuteAsync(plan, now, cancellationToken))
+            : new TargetActOutcome([], null);
+        outcomes[plan.Key] = acted.Outcomes;
+        var conclusion = ApplyPlanner.Conclude(plan, acted.Outcomes, now);
+        if (plan.Decision == ApplyDecision.Failed)
         {
-            return await ApplyTargetAsync(target, decision, linked.Token);
-        }
-        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            var error = budget.IsCancellationRequested
-                ? $"it took longer than its time budget of {options.TargetTimeBudget.TotalSeconds:0.#} s"
-                : ex.Message;
-            await RecordFailureAsync(target, error, cancellationToken);
-            return new TargetApplyResult(target.Key, ApplyOutcome.Failed, error);
-        }
-    }
-
-    private async Task<TargetApplyResult> ApplyTargetAsync(AIScaleTarget target, GateDecision decision, CancellationToken cancellationToken)
-    {
-        var now = time.GetUtcNow();
-        var generation = target.Metadata.Generation;
-        if (target.Spec.AutonomousDirection is not { } direction)
-            return await NotAppliedAsync(target, TargetConditions.NotAutonomous(target.Spec, now, generation), "no direction is autonomous", cancellationToken);
-
-        var suggestion = target.Status.LatestSuggestion;
-        if (suggestion?.SuggestionUID is null || !suggestion.HasEnoughDataToScale)
-            return await NotAppliedAsync(target, ApplyConditions.NotEnoughData(suggestion, now, generation), "not enough data", cancellationToken);
-
-        if (!decision.MayApply)
-            return await NotAppliedAsync(target, TargetConditions.Paused([decision.Reason], now, generation), decision.Reason, cancellationToken);
-
-        var resolved = await cluster.ResolveAsync(target, cancellationToken);
-        if (resolved is null)
-            return new TargetApplyResult(target.Key, ApplyOutcome.NotApplied, "its workload does not exist");
-
-        var record = await EnrollmentOfAsync(target, now, cancellationToken);
-        return direction == ScalingDirection.Vertical
-            ? await ApplyVerticalAsync(resolved, suggestion, record, now, cancellationToken)
-            : await ApplyHorizontalAsync(resolved, suggestion, record, now, cancellationToken);
-    }
-
-    private async Task<TargetApplyResult> ApplyVerticalAsync(ResolvedTarget resolved, Suggestion suggestion, EnrolledTarget record, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var target = resolved.Target;
-        var vertical = target.Spec.Vertical!;
-        var uid = suggestion.SuggestionUID!;
-        var mode = vertical.EffectiveUpdateMode;
-        var pods = resolved.Pods.Where(p => !p.IsTerminating && p.Phase is "Running" or "Pending").ToList();
-        var podUids = pods.Select(p => p.Uid).ToHashSet(StringComparer.Ordinal);
-
-        // Step 1: OOM remediation. A kill not seen before raises memory at once, and the floors still holding are
-        // raised into the suggestion; a new kill sends every pod through the steps again.
-        var (floors, newKill) = await OomFloorsAsync(target, pods, now, cancellationToken);
-        suggestion = OomFloor.Raise(suggestion, floors, now);
-
-        // Step 2: the baseline of this suggestion; pods already done for it (still present) are never touched again.
-        var baseline = record.Vertical is { } existing && existing.SuggestionUid == uid && !newKill
-            ? existing with { DonePods = [.. existing.DonePods.Where(podUids.Contains)] }
-            : new VerticalBaseline(uid, now, record.Vertical?.ControllerSpec ?? resolved.Workload?.Containers ?? [], []);
-        var done = new List<string>(baseline.DonePods);
-        var pending = mode.ChangesRunningPods() ? pods.Where(p => !done.Contains(p.Uid)).ToList() : [];
-        if (pending.Count == 0 && !newKill && record.Vertical?.SuggestionUid == uid && target.Status.LastProcessedSuggestionUID == uid)
-            return new TargetApplyResult(target.Key, ApplyOutcome.UpToDate, $"suggestion {uid} is applied");
-        record = await enrollments.SaveAsync(record with { Vertical = baseline }, cancellationToken);
-
-        // Step 3: resize in place where the update mode allows it; note the pods only recreation can change.
-        var resized = new List<string>();
-        var toRecreate = new List<WorkloadPod>();
-        foreach (var pod in pending)
-        {
-            var desired = SuggestedResources.For(pod.Containers, suggestion, vertical);
-            if (SuggestedResources.SameResources(desired, pod.Containers))
-            {
-                record = await MarkDoneAsync(record, done, pod, cancellationToken);
-                continue;
-            }
-
-            if (mode.ResizesInPlace())
-            {
-                var outcome = await actions.ResizePodAsync(target.Metadata.Namespace, pod.Name, desired, cancellationToken);
-                if (outcome != ResizeOutcome.Infeasible || !mode.AllowsEviction())
-                {
-                    resized.Add(outcome == ResizeOutcome.Applied ? pod.Name : $"{pod.Name} ({outcome.ToString().ToLowerInvariant()})");
-                    record = await MarkDoneAsync(record, done, pod, cancellationToken);
-                    continue;
-                }
-            }
-
-            toRecreate.Add(pod);
+            await RecordFailureAsync(plan.Target, plan.Detail, cancellationToken);
+            return conclusion.Result;
         }
 
-        // Step 4: evict what must be recreated, within disruption.max_disrupted per disruption.interval and the PDBs.
-        var (evicted, waiting) = await EvictAsync(resolved, toRecreate, record, done, now, cancellationToken);
-        record = evicted.Record;
-
-        // Step 5: record progress in the status, and audit what changed.
-        var complete = waiting.Count == 0;
-        var progress = complete
-            ? $"suggestion {uid} is applied to {done.Count} running pod(s)" + (mode.ChangesRunningPods() ? string.Empty : " (update_mode initial: new pods only)")
-            : $"suggestion {uid} is applied to {done.Count} of {pods.Count} pod(s); {waiting.Count} wait to be recreated ({waiting[0]})";
-        await cluster.UpdateStatusAsync(target.Key, target.Metadata.Uid, s =>
-            (complete ? s with { LastProcessedSuggestionUID = uid } : s)
-                .WithCondition(ApplyConditions.Applying(ScalingDirection.Vertical, progress, now, target.Metadata.Generation)), cancellationToken);
-        if (resized.Count > 0 || evicted.Pods.Count > 0 || complete && target.Status.LastProcessedSuggestionUID != uid)
+        await steps.RunAsync(StageSteps.Record, async () =>
         {
-            var changes = $"suggestion {uid}: resized [{string.Join(", ", resized)}], evicted [{string.Join(", ", evicted.Pods)}]";
-            await audit.AppendAsync(new AuditRecord(now, Actor, "apply-vertical", target.Key.ToString(), progress, null, changes, target.Metadata.Uid), cancellationToken);
-        }
-
-        return new TargetApplyResult(target.Key, complete ? ApplyOutcome.Applied : ApplyOutcome.InProgress, progress);
+            if (conclusion.Record is { } record)
+                await executor.SaveAsync(record with { ETag = acted.Saved?.ETag ?? record.ETag }, cancellationToken);
+            if (conclusion.Status is { } status)
+                await cluster.UpdateStatusAsync(plan.Target, status.ApplyTo, cancellationToken);
+        });
+        if (conclusion.Audit is { } record)
+            audits.Enqueue(record);
+        return conclusion.Result;
     }
 
-    private async Task<((EnrolledTarget Record, IReadOnlyList<string> Pods) Evicted, IReadOnlyList<string> Waiting)> EvictAsync(
-        ResolvedTarget resolved, List<WorkloadPod> toRecreate, EnrolledTarget record, List<string> done, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<TargetApplyResult> RecordFailureAsync(AIScaleTarget target, string error, CancellationToken cancellationToken)
     {
-        var evicted = new List<string>();
-        var waiting = new List<string>();
-        if (toRecreate.Count == 0)
-            return ((record, evicted), waiting);
-
-        var target = resolved.Target;
-        var disruption = target.Spec.Vertical!.Disruption;
-        var interval = disruption?.Interval ?? DefaultDisruptionInterval;
-        var recent = await disruptions.ListSinceAsync(target.Metadata.Uid, now - interval, cancellationToken);
-        var allowed = Math.Max(0, (disruption?.MaxDisrupted ?? 1) - recent.Count);
-        // The PDB's own count is checked first, so a budget that is already spent costs no API call; the Eviction API
-        // enforces it again in any case.
-        var budgetAllowed = resolved.DisruptionBudgets.Count == 0 ? int.MaxValue : resolved.DisruptionBudgets.Min(b => b.DisruptionsAllowed ?? int.MaxValue);
-        foreach (var pod in toRecreate)
-        {
-            if (evicted.Count >= allowed)
-            {
-                waiting.Add($"{pod.Name}: at most {disruption?.MaxDisrupted ?? 1} eviction(s) per {GoDuration.Format(interval)}");
-                continue;
-            }
-
-            if (evicted.Count >= budgetAllowed)
-            {
-                waiting.Add($"{pod.Name}: the PodDisruptionBudget allows no disruption now");
-                continue;
-            }
-
-            var outcome = await actions.EvictPodAsync(target.Metadata.Namespace, pod.Name, cancellationToken);
-            if (outcome == EvictionOutcome.Blocked)
-            {
-                waiting.Add($"{pod.Name}: the PodDisruptionBudget allows no disruption now");
-                budgetAllowed = evicted.Count;
-                continue;
-            }
-
-            if (outcome == EvictionOutcome.Evicted)
-            {
-                await disruptions.RecordAsync(target.Metadata.Uid, pod.Name, now, cancellationToken);
-                evicted.Add(pod.Name);
-            }
-
-            record = await MarkDoneAsync(record, done, pod, cancellationToken);
-        }
-
-        return ((record, evicted), waiting);
+        // The failure is worth a condition, but writing it must not hang the run either: it gets a budget of its own.
+        var failed = ApplyPlanner.Failed(target, error, null, null, time.GetUtcNow());
+        await cluster.TryUpdateStatusAsync(target.Key, target.Metadata.Uid, failed.Status!.ApplyTo, options.TargetTimeBudget, time, cancellationToken);
+        return failed.Result;
     }
-
-    private async Task<TargetApplyResult> ApplyHorizontalAsync(ResolvedTarget resolved, Suggestion suggestion, EnrolledTarget record, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var target = resolved.Target;
-        var generation = target.Metadata.Generation;
-        var uid = suggestion.SuggestionUID!;
-
-        // Step 1: the one HPA the floor goes on.
-        if (resolved.SingleAutoscaler is not { } hpa)
-        {
-            var condition = TargetConditions.NoSingleHpa(resolved.Describe(), [.. resolved.Autoscalers.Select(a => a.Name)], now, generation);
-            return await NotAppliedAsync(target, condition, condition.Message, cancellationToken);
-        }
-
-        if (suggestion.SuggestedReplicas is not { } suggested)
-            return await NotAppliedAsync(target, ApplyConditions.NotEnoughData(null, now, generation), "the suggestion has no replica count", cancellationToken);
-
-        var floor = Math.Clamp(suggested, 1, Math.Max(1, hpa.MaxReplicas));
-        if (record.Horizontal is { } applied && applied.HpaName == hpa.Name && applied.SuggestionUid == uid && hpa.MinReplicas == floor
-            && target.Status.LastProcessedSuggestionUID == uid)
-            return new TargetApplyResult(target.Key, ApplyOutcome.UpToDate, $"suggestion {uid} is applied");
-
-        // Step 2: the original minReplicas is recorded durably before the HPA is first changed. After a lost Table
-        // record the HPA's annotation still holds it; the HPA's current value is the original only the first time.
-        var original = record.Horizontal is { } known && known.HpaName == hpa.Name
-            ? known.OriginalMinReplicas
-            : OriginalFromAnnotation(hpa);
-        record = await enrollments.SaveAsync(record with { Horizontal = new HorizontalBaseline(hpa.Name, original, floor, uid, now) }, cancellationToken);
-
-        // Step 3: the floor (and the annotation that keeps the original) in one write.
-        var changed = hpa.MinReplicas != floor;
-        if (changed)
-            await actions.SetAutoscalerFloorAsync(target.Metadata.Namespace, hpa.Name, floor, original, hpa.ResourceVersion, cancellationToken);
-
-        // Step 4: status and audit.
-        var progress = $"suggestion {uid} set the minReplicas of HPA {hpa.Name} to {floor.ToString(CultureInfo.InvariantCulture)} (original {FormatReplicas(original)})";
-        await cluster.UpdateStatusAsync(target.Key, target.Metadata.Uid, s => (s with { LastProcessedSuggestionUID = uid })
-            .WithCondition(ApplyConditions.Applying(ScalingDirection.Horizontal, progress, now, generation)), cancellationToken);
-        if (changed)
-        {
-            await audit.AppendAsync(new AuditRecord(now, Actor, "apply-horizontal", target.Key.ToString(), progress,
-                $"minReplicas {FormatReplicas(hpa.MinReplicas)}", $"minReplicas {floor.ToString(CultureInfo.InvariantCulture)}", target.Metadata.Uid), cancellationToken);
-        }
-
-        return new TargetApplyResult(target.Key, ApplyOutcome.Applied, progress);
-    }
-
-    private async Task<(IReadOnlyList<OomFloor> Floors, bool NewKill)> OomFloorsAsync(AIScaleTarget target, IReadOnlyList<WorkloadPod> pods, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var policy = target.Spec.Vertical!.OomRemediation;
-        if (policy?.Enabled == false)
-            return ([], false);
-        var known = (await oomKills.ListAsync(target.Metadata.Uid, cancellationToken)).ToList();
-        var newKill = false;
-        foreach (var pod in pods)
-        {
-            foreach (var container in pod.Containers.Where(c => c.LastTerminationReason == "OOMKilled" && c.Requests.Memory is not null))
-            {
-                if (known.Any(k => k.PodUid == pod.Uid && k.Floor.Container == container.Name && k.RestartCount == container.RestartCount))
-                    continue;
-                var kill = new OomKill(pod.Uid, container.RestartCount, OomFloor.AfterKill(container.Name, container.Requests.Memory!.Value, now, policy)!);
-                await oomKills.RecordAsync(target.Metadata.Uid, kill, cancellationToken);
-                known.Add(kill);
-                newKill = true;
-            }
-        }
-
-        return ([.. known.Select(k => k.Floor).Where(f => now < f.Until)], newKill);
-    }
-
-    private static int? OriginalFromAnnotation(HorizontalAutoscaler hpa)
-    {
-        if (!hpa.Annotations.TryGetValue(IScalingActions.OriginalMinReplicasAnnotation, out var text))
-            return hpa.MinReplicas;
-        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var value) ? value : null;
-    }
-
-    private static string FormatReplicas(int? replicas) => replicas?.ToString(CultureInfo.InvariantCulture) ?? "unset";
-
-    private async Task<EnrolledTarget> MarkDoneAsync(EnrolledTarget record, List<string> done, WorkloadPod pod, CancellationToken cancellationToken)
-    {
-        done.Add(pod.Uid);
-        return await enrollments.SaveAsync(record with { Vertical = record.Vertical! with { DonePods = [.. done] } }, cancellationToken);
-    }
-
-    /// <summary>The target's enrollment record; created when sync has not made it yet, replaced when it belongs to an older target of the same name.</summary>
-    private async Task<EnrolledTarget> EnrollmentOfAsync(AIScaleTarget target, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        var record = await enrollments.GetAsync(target.Key, cancellationToken);
-        if (record is not null && record.Uid == target.Metadata.Uid)
-            return record;
-        var fresh = new EnrolledTarget
-        {
-            Key = target.Key,
-            Uid = target.Metadata.Uid,
-            EnrolledAt = now,
-            VerticalMode = target.Spec.ModeOf(ScalingDirection.Vertical) ?? TargetMode.Recommendation,
-            HorizontalMode = target.Spec.ModeOf(ScalingDirection.Horizontal) ?? TargetMode.Recommendation,
-            ETag = record?.ETag,
-        };
-        return await enrollments.SaveAsync(fresh, cancellationToken);
-    }
-
-    private async Task<TargetApplyResult> NotAppliedAsync(AIScaleTarget target, TargetCondition condition, string why, CancellationToken cancellationToken)
-    {
-        await cluster.UpdateStatusAsync(target.Key, target.Metadata.Uid, s => s.WithCondition(condition), cancellationToken);
-        return new TargetApplyResult(target.Key, ApplyOutcome.NotApplied, why);
-    }
-
-    private Task<bool> RecordFailureAsync(AIScaleTarget target, string error, CancellationToken cancellationToken) =>
-        // The failure is worth a condition, but writing it must not hang the run either.
-        cluster.TryUpdateStatusAsync(target.Key, target.Metadata.Uid,
-            s => s.WithCondition(ApplyConditions.ApplyFailed(error, time.GetUtcNow(), target.Metadata.Generation)), options.TargetTimeBudget, time, cancellationToken);
 }

@@ -9,6 +9,12 @@ public interface IOomKillLedger
     /// <summary>Every kill recorded for the target with UID <paramref name="targetUid"/>.</summary>
     Task<IReadOnlyList<OomKill>> ListAsync(string targetUid, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Every target's kills whose floor still holds at <paramref name="now"/>, by target UID, in one read: a pass needs
+    /// all of a target's kills only when its pods show one.
+    /// </summary>
+    Task<IReadOnlyDictionary<string, IReadOnlyList<OomKill>>> ListHoldingAsync(DateTimeOffset now, CancellationToken cancellationToken);
+
     /// <summary>Records a kill and the floor it set.</summary>
     Task RecordAsync(string targetUid, OomKill kill, CancellationToken cancellationToken);
 }

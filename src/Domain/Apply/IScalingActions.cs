@@ -36,9 +36,6 @@ public interface IScalingActions
     /// </summary>
     Task SetAutoscalerFloorAsync(string @namespace, string hpa, int minReplicas, int? originalMinReplicas, string? resourceVersion, CancellationToken cancellationToken);
 
-    /// <summary>The label selector of a Deployment or StatefulSet, or null when it does not exist.</summary>
-    Task<LabelSelector?> ReadPodSelectorAsync(string @namespace, ScaleTargetRef workload, CancellationToken cancellationToken);
-
     /// <summary>The HPA annotation that keeps the <c>minReplicas</c> a user set, while the app's floor is applied.</summary>
     public const string OriginalMinReplicasAnnotation = "thoras.ai/original-min-replicas";
 }

@@ -5,22 +5,27 @@ namespace Thoras.Domain.Forecasting;
 /// <summary>
 /// The collection stage (DESIGN.md §7): for every valid target that is not being deleted, in any mode, reads the
 /// PodMetrics of its pods that are past the warm-up and folds them into the current usage block of each series
-/// (<see cref="UsageSeries"/>). One target failing never stops the others.
+/// (<see cref="UsageSeries"/>). The cluster is read once per pass (the targets, then the workloads and pods of each
+/// namespace, and its PodMetrics); each target's blocks are read once and written together. One target failing never
+/// stops the others.
 /// </summary>
 public sealed class CollectStage(ITargetCluster cluster, IPodMetricsSource metrics, IUsageStore usage, CollectOptions options, TimeProvider time)
 {
+    /// <summary>How long one namespace read of the pass may take.</summary>
+    private static readonly TimeSpan ReadBudget = TimeSpan.FromSeconds(20);
+
     /// <summary>Collects one sample for every target.</summary>
     public async Task<CollectionPass> RunOnceAsync(CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var listing = await cluster.ListAsync([], cancellationToken);
+        var snapshot = await ClusterSnapshot.TakeAsync(cluster, TargetScope.All, ReadBudget, time, cancellationToken);
         var byNamespace = new Dictionary<string, IReadOnlyList<PodUsage>>(StringComparer.Ordinal);
         var results = new List<CollectedTarget>();
-        foreach (var target in listing.Targets.Where(t => !t.Metadata.IsDeleting))
+        foreach (var target in snapshot.Targets)
         {
             try
             {
-                var resolved = await cluster.ResolveAsync(target, cancellationToken);
+                var resolved = await snapshot.ResolveAsync(target, TargetReads.Workload | TargetReads.Pods, cancellationToken);
                 if (resolved is null)
                 {
                     results.Add(new CollectedTarget(target.Key, 0, 0, "its workload does not exist"));
@@ -43,6 +48,12 @@ public sealed class CollectStage(ITargetCluster cluster, IPodMetricsSource metri
 
         return new CollectionPass(now, results);
     }
+
+    /// <summary>The block to store: <paramref name="current"/> (if any) with one more sample of <paramref name="max"/> and <paramref name="mean"/>.</summary>
+    public static UsageBlock Fold(UsageBlock? current, DateTimeOffset blockStart, double max, double mean) =>
+        current is { Count: > 0 } block
+            ? new UsageBlock(blockStart, Math.Max(block.Max, max), ((block.Mean * block.Count) + mean) / (block.Count + 1), block.Count + 1)
+            : new UsageBlock(blockStart, max, mean, 1);
 
     private async Task<CollectedTarget> CollectAsync(AIScaleTarget target, ResolvedTarget resolved, IReadOnlyList<PodUsage> podUsage, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -70,15 +81,8 @@ public sealed class CollectStage(ITargetCluster cluster, IPodMetricsSource metri
         }
 
         var blockStart = UsageSeries.BlockStart(now, UsageSeries.Block);
-        foreach (var (series, sample) in samples)
-        {
-            var current = (await usage.ListAsync(target.Metadata.Uid, series, blockStart, cancellationToken)).FirstOrDefault(b => b.Start == blockStart);
-            var block = current.Count > 0
-                ? new UsageBlock(blockStart, Math.Max(current.Max, sample.Max), ((current.Mean * current.Count) + sample.Mean) / (current.Count + 1), current.Count + 1)
-                : new UsageBlock(blockStart, sample.Max, sample.Mean, 1);
-            await usage.AppendAsync(target.Metadata.Uid, series, [block], cancellationToken);
-        }
-
+        var folds = samples.ToDictionary(s => s.Key, s => (Func<UsageBlock?, UsageBlock>)(current => Fold(current, blockStart, s.Value.Max, s.Value.Mean)), StringComparer.Ordinal);
+        await usage.FoldAsync(target.Metadata.Uid, blockStart, folds, cancellationToken);
         return new CollectedTarget(target.Key, measured.Count, skipped, null);
     }
 

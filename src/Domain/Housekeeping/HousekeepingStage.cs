@@ -1,4 +1,5 @@
 using Thoras.Domain.Forecasting;
+using Thoras.Domain.Recommendation;
 using Thoras.Domain.Suggestions;
 using Thoras.Domain.Targets;
 

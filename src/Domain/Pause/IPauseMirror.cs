@@ -6,6 +6,9 @@ namespace Thoras.Domain.Pause;
 /// </summary>
 public interface IPauseMirror
 {
+    /// <summary>What the mirror is, for messages: <c>ConfigMap thoras/thoras-operator-system-config</c>.</summary>
+    string Name { get; }
+
     /// <summary>Reads the mirror. A missing mirror reads as not paused. Throws when it cannot be read.</summary>
     Task<MirrorObservation> ReadAsync(CancellationToken cancellationToken);
 

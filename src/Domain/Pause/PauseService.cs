@@ -21,6 +21,12 @@ public sealed class PauseService(
     /// <summary>The stored pause state.</summary>
     public Task<PauseState> ReadAsync(CancellationToken cancellationToken) => store.ReadAsync(cancellationToken);
 
+    /// <summary>The pause status the apply gate decides on: stored state, app setting and mirror, and what cannot be read.</summary>
+    public Task<PauseStatus> StatusAsync(CancellationToken cancellationToken) => PauseStatus.ReadAsync(store, mirror, options, cancellationToken);
+
+    /// <summary>The pause status with <paramref name="state"/> just committed; only the mirror is read.</summary>
+    public Task<PauseStatus> StatusAsync(PauseState state, CancellationToken cancellationToken) => PauseStatus.ReadAsync(state, mirror, options, cancellationToken);
+
     /// <summary>Adds the <c>manual</c> holder; idempotent.</summary>
     public Task<PauseOutcome> PauseAsync(string actor, string reason, CancellationToken cancellationToken)
     {

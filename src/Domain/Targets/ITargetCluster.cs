@@ -15,6 +15,7 @@ namespace Thoras.Domain.Targets;
 /// {
 ///     var resolved = await cluster.ResolveAsync(target, ct);   // null: the Deployment/StatefulSet is missing
 /// }
+/// // A stage's pass reads each namespace once instead: see ClusterSnapshot.
 /// </code>
 /// </example>
 public interface ITargetCluster
@@ -49,6 +50,15 @@ public interface ITargetCluster
     Task<TargetStatus> UpdateStatusAsync(TargetKey key, string uid, Func<TargetStatus, TargetStatus> change, CancellationToken cancellationToken);
 
     /// <summary>
+    /// Replaces the status of <paramref name="seen"/> with <paramref name="change"/> applied to the status it was read
+    /// with, as a conditional update on the <c>resourceVersion</c> it was read with: no read comes first. Only when the
+    /// target changed since (409 Conflict) is it read again and <paramref name="change"/> applied to its current status,
+    /// as <see cref="UpdateStatusAsync(TargetKey, string, Func{TargetStatus, TargetStatus}, CancellationToken)"/> does.
+    /// Nothing is written when the change leaves the status as it was.
+    /// </summary>
+    Task<TargetStatus> UpdateStatusAsync(AIScaleTarget seen, Func<TargetStatus, TargetStatus> change, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Adds <see cref="AIScaleTarget.CleanupFinalizer"/>; false when it was already there, or when the target is
     /// already being deleted (Kubernetes refuses new finalizers then). Throws
     /// <see cref="TargetNotFoundException"/> when the target is gone or has another UID.
@@ -67,6 +77,18 @@ public interface ITargetCluster
     /// <c>scaleTargetRef</c> names a workload that does not exist.
     /// </summary>
     Task<ResolvedTarget?> ResolveAsync(AIScaleTarget target, CancellationToken cancellationToken);
+
+    /// <summary>The Deployments (<paramref name="kind"/> <c>Deployment</c>) or StatefulSets of a namespace, with their pod selectors.</summary>
+    Task<IReadOnlyList<Workload>> ListWorkloadsAsync(string @namespace, string kind, CancellationToken cancellationToken);
+
+    /// <summary>Every pod of a namespace.</summary>
+    Task<IReadOnlyList<WorkloadPod>> ListPodsAsync(string @namespace, CancellationToken cancellationToken);
+
+    /// <summary>Every HorizontalPodAutoscaler (<c>autoscaling/v2</c>) of a namespace, with the workload each scales.</summary>
+    Task<IReadOnlyList<HorizontalAutoscaler>> ListAutoscalersAsync(string @namespace, CancellationToken cancellationToken);
+
+    /// <summary>Every PodDisruptionBudget of a namespace, with its selector.</summary>
+    Task<IReadOnlyList<DisruptionBudget>> ListDisruptionBudgetsAsync(string @namespace, CancellationToken cancellationToken);
 }
 
 /// <summary>The AIScaleTargets found in the cluster: the usable ones, and the ones with an invalid spec.</summary>

@@ -37,7 +37,11 @@ public sealed record Workload(
     int? Replicas,
     IReadOnlyDictionary<string, string> TemplateLabels,
     IReadOnlyDictionary<string, string> TemplateAnnotations,
-    IReadOnlyList<ContainerResources> Containers);
+    IReadOnlyList<ContainerResources> Containers)
+{
+    /// <summary>The selector its pods are found by (<c>spec.selector</c>).</summary>
+    public LabelSelector Selector { get; init; } = new();
+}
 
 /// <summary>A running (or pending) pod of a target.</summary>
 /// <param name="Name">The pod's name.</param>
@@ -82,11 +86,19 @@ public sealed record HorizontalAutoscaler(
     int MaxReplicas,
     IReadOnlyDictionary<string, string> Annotations,
     string? ResourceVersion,
-    int? TargetCpuUtilization = null);
+    int? TargetCpuUtilization = null)
+{
+    /// <summary>The workload it scales (<c>spec.scaleTargetRef</c>); null when it names none.</summary>
+    public ScaleTargetRef? ScaleTarget { get; init; }
+}
 
 /// <summary>A PodDisruptionBudget covering a target's pods.</summary>
 /// <param name="Name">Its name.</param>
 /// <param name="MinAvailable">Its <c>minAvailable</c> (a count or a percentage), if set.</param>
 /// <param name="MaxUnavailable">Its <c>maxUnavailable</c>, if set.</param>
 /// <param name="DisruptionsAllowed">How many pods may be disrupted now, per its status.</param>
-public sealed record DisruptionBudget(string Name, string? MinAvailable, string? MaxUnavailable, int? DisruptionsAllowed);
+public sealed record DisruptionBudget(string Name, string? MinAvailable, string? MaxUnavailable, int? DisruptionsAllowed)
+{
+    /// <summary>The pods it covers (<c>spec.selector</c>); null when it has no selector, which covers no pod.</summary>
+    public LabelSelector? Selector { get; init; }
+}

@@ -1,6 +1,7 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Thoras.Domain.Apply;
+using Thoras.Domain.Stages;
 
 namespace Thoras.Functions.Apply;
 
@@ -22,5 +23,8 @@ public sealed class ApplyFunction(ApplyStage stage, ILogger<ApplyFunction> logge
             "Apply finished ({Gate}): {Applied} applied, {InProgress} in progress, {UpToDate} up to date, {NotApplied} not applied, {Failed} failed",
             pass.Gate.Reason, pass.Count(ApplyOutcome.Applied), pass.Count(ApplyOutcome.InProgress), pass.Count(ApplyOutcome.UpToDate),
             pass.Count(ApplyOutcome.NotApplied), pass.Count(ApplyOutcome.Failed));
+        logger.LogInformation("Apply steps: {Steps}", StepTiming.Describe(pass.Steps));
+        if (pass.AuditError is not null)
+            logger.LogError("The audit records of this apply pass could not be written: {Error}", pass.AuditError);
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
-using Thoras.Domain.Suggestions;
+using Thoras.Domain.Recommendation;
+using Thoras.Domain.Stages;
 
 namespace Thoras.Functions.Forecasting;
 
@@ -22,5 +23,6 @@ public sealed class ForecastFunction(ForecastStage stage, ILogger<ForecastFuncti
             "Forecast finished: {Published} published, {Observed} observed, {NotDue} not due, {Failed} failed, {Invalid} invalid",
             pass.Count(ForecastOutcome.Published), pass.Count(ForecastOutcome.Observed), pass.Count(ForecastOutcome.NotDue), pass.Count(ForecastOutcome.Failed),
             pass.Count(ForecastOutcome.Invalid));
+        logger.LogInformation("Forecast steps: {Steps}", StepTiming.Describe(pass.Steps));
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Thoras.Domain.Forecasting;
+using Thoras.Domain.Recommendation;
 using Thoras.Domain.Suggestions;
 using Thoras.Infrastructure.Kubernetes;
 using Thoras.Infrastructure.Storage;
@@ -36,6 +37,7 @@ public static class PipelineRegistration
         services.AddSingleton<ISuggestionHistory, SuggestionHistoryTable>();
         services.AddSingleton<IPodMetricsSource, KubernetesPodMetricsSource>();
         services.AddSingleton<CollectStage>();
+        services.AddSingleton<TargetRecommender>();
         services.AddSingleton<ForecastStage>();
         return services;
     }

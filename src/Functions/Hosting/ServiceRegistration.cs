@@ -38,6 +38,7 @@ public static class ServiceRegistration
         services.AddThorasApply(configuration);
         services.AddThorasPipeline(configuration);
         services.AddThorasHousekeeping(configuration);
+        services.AddThorasDashboard(configuration);
 
         return services;
     }

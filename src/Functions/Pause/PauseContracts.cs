@@ -23,16 +23,30 @@ public sealed record ResumeRequest(bool Force = false, string? Reason = null, st
 /// <param name="Actor">Who creates it. Default: <c>api</c>.</param>
 public sealed record CreateWindowRequest(string Cron, string Duration, string TimeZone, string Reason, bool Enabled = true, string? Id = null, string? Actor = null);
 
-/// <summary>The pause status: whether scaling is paused, by whom, and which autonomous targets a pause affects.</summary>
-public sealed record PauseStatus(
+/// <summary>
+/// The pause status as the API shows it: whether scaling is paused and why (exactly what the apply gate decides on,
+/// <see cref="Domain.Pause.PauseStatus"/>), by whom, what could not be read, and which autonomous targets a pause affects.
+/// <see cref="Revision"/> is null when the stored state could not be read.
+/// </summary>
+public sealed record PauseStatusView(
     bool Paused,
-    long Revision,
+    long? Revision,
     IReadOnlyList<HolderView> Holders,
     string? ChangedBy,
     DateTimeOffset? ChangedAt,
     string? ChangeReason,
     bool AppSettingPaused,
-    AffectedTargets AffectedTargets);
+    AffectedTargets AffectedTargets)
+{
+    /// <summary>Why scaling is paused (or <c>not paused</c>), as the apply gate gives it.</summary>
+    public string Reason { get; init; } = Domain.Pause.PauseStatus.NotPaused;
+
+    /// <summary>What could not be read (which makes scaling count as paused), each with its error.</summary>
+    public IReadOnlyList<UnreadableView> Unreadable { get; init; } = [];
+}
+
+/// <summary>A part of the pause state that could not be read: what (for example the ConfigMap mirror) and why.</summary>
+public sealed record UnreadableView(string Source, string Error);
 
 /// <summary>One pause holder.</summary>
 public sealed record HolderView(string Id, string Actor, string? Reason, DateTimeOffset Since);
@@ -41,7 +55,7 @@ public sealed record HolderView(string Id, string Actor, string? Reason, DateTim
 public sealed record AffectedTargets(int? Count, IReadOnlyList<string> Names, string? Error);
 
 /// <summary>The answer to a pause or resume: the status after it, whether it changed anything, and what failed after the change was durably made.</summary>
-public sealed record PauseChangeResult(bool Changed, PauseStatus Status, string? MirrorError, IReadOnlyList<string> ReconcileErrors);
+public sealed record PauseChangeResult(bool Changed, PauseStatusView Status, string? MirrorError, IReadOnlyList<string> ReconcileErrors);
 
 /// <summary>A maintenance window as the API shows it.</summary>
 public sealed record WindowView(

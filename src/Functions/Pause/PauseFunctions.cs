@@ -11,7 +11,7 @@ namespace Thoras.Functions.Pause;
 /// <c>GET|POST /api/system/pause</c> and <c>POST /api/system/resume</c>: the system-wide pause. Pause halts only
 /// the apply step for every autonomous target and restarts nothing. Function-key auth.
 /// </summary>
-public sealed class PauseFunctions(PauseService pause, IAutonomousTargets targets, PauseOptions options, ILogger<PauseFunctions> logger)
+public sealed class PauseFunctions(PauseService pause, IAutonomousTargets targets, ILogger<PauseFunctions> logger)
 {
     [Function("SystemPause")]
     public async Task<IActionResult> Pause(
@@ -21,7 +21,7 @@ public sealed class PauseFunctions(PauseService pause, IAutonomousTargets target
         var cancellationToken = request.HttpContext.RequestAborted;
         if (HttpMethods.IsGet(request.Method))
         {
-            return new OkObjectResult(await StatusAsync(await pause.ReadAsync(cancellationToken), cancellationToken));
+            return new OkObjectResult(await ViewAsync(await pause.StatusAsync(cancellationToken), cancellationToken));
         }
 
         var body = await StrictJsonBody.ReadAsync<PauseRequest>(request, cancellationToken);
@@ -78,18 +78,22 @@ public sealed class PauseFunctions(PauseService pause, IAutonomousTargets target
     }
 
     private async Task<PauseChangeResult> ResultAsync(PauseOutcome outcome, CancellationToken cancellationToken) =>
-        new(outcome.Transition.Changed, await StatusAsync(outcome.Transition.After, cancellationToken), outcome.MirrorError, outcome.ReconcileErrors);
+        new(outcome.Transition.Changed, await ViewAsync(await pause.StatusAsync(outcome.Transition.After, cancellationToken), cancellationToken), outcome.MirrorError, outcome.ReconcileErrors);
 
-    private async Task<PauseStatus> StatusAsync(PauseState state, CancellationToken cancellationToken) =>
+    private async Task<PauseStatusView> ViewAsync(PauseStatus status, CancellationToken cancellationToken) =>
         new(
-            state.IsPaused || options.ScalingPaused,
-            state.Revision,
-            [.. state.Holders.Values.Select(h => new HolderView(h.Id, h.Actor, h.Reason, h.Since))],
-            state.ChangedBy,
-            state.ChangedAt,
-            state.ChangeReason,
-            options.ScalingPaused,
-            await AffectedAsync(cancellationToken));
+            status.Paused,
+            status.State?.Revision,
+            [.. (status.State?.Holders.Values ?? []).Select(h => new HolderView(h.Id, h.Actor, h.Reason, h.Since))],
+            status.State?.ChangedBy,
+            status.State?.ChangedAt,
+            status.State?.ChangeReason,
+            status.AppSettingPaused,
+            await AffectedAsync(cancellationToken))
+        {
+            Reason = status.Reason,
+            Unreadable = [.. status.Unreadable.Select(u => new UnreadableView(u.Source, u.Error))],
+        };
 
     private async Task<AffectedTargets> AffectedAsync(CancellationToken cancellationToken)
     {

@@ -50,6 +50,8 @@ public sealed class ConfigMapPauseMirror(IKubernetes kubernetes, PauseMirrorOpti
 
     private readonly string _namespace = options.ControlPlaneNamespace;
 
+    public string Name => $"ConfigMap {_namespace}/{ConfigMapName}";
+
     public async Task<MirrorObservation> ReadAsync(CancellationToken cancellationToken)
     {
         var configMap = await GetAsync(cancellationToken);

@@ -9,14 +9,23 @@ internal static class KubernetesModels
     private const string Cpu = "cpu";
     private const string Memory = "memory";
 
-    public static Workload ToWorkload(string kind, V1ObjectMeta metadata, int? replicas, V1PodTemplateSpec template) => new(
+    public static Workload ToWorkload(string kind, V1ObjectMeta metadata, int? replicas, V1LabelSelector? selector, V1PodTemplateSpec template) => new(
         kind,
         metadata.Name,
         metadata.Uid,
         replicas,
         Copy(template.Metadata?.Labels),
         Copy(template.Metadata?.Annotations),
-        (template.Spec?.Containers ?? []).Select(c => new ContainerResources(c.Name, Amounts(c.Resources?.Requests), Amounts(c.Resources?.Limits))).ToList());
+        (template.Spec?.Containers ?? []).Select(c => new ContainerResources(c.Name, Amounts(c.Resources?.Requests), Amounts(c.Resources?.Limits))).ToList())
+    {
+        Selector = selector is null ? new LabelSelector() : ToSelector(selector),
+    };
+
+    public static Workload ToWorkload(V1Deployment deployment) =>
+        ToWorkload(ScaleTargetRef.Deployment, deployment.Metadata, deployment.Spec.Replicas, deployment.Spec.Selector, deployment.Spec.Template);
+
+    public static Workload ToWorkload(V1StatefulSet set) =>
+        ToWorkload(ScaleTargetRef.StatefulSet, set.Metadata, set.Spec.Replicas, set.Spec.Selector, set.Spec.Template);
 
     public static WorkloadPod ToPod(V1Pod pod)
     {
@@ -46,13 +55,19 @@ internal static class KubernetesModels
         hpa.Spec.MaxReplicas,
         Copy(hpa.Metadata.Annotations),
         hpa.Metadata.ResourceVersion,
-        hpa.Spec.Metrics?.FirstOrDefault(m => m.Resource?.Name == "cpu")?.Resource.Target.AverageUtilization);
+        hpa.Spec.Metrics?.FirstOrDefault(m => m.Resource?.Name == "cpu")?.Resource.Target.AverageUtilization)
+    {
+        ScaleTarget = hpa.Spec.ScaleTargetRef is { } r ? new ScaleTargetRef { ApiVersion = r.ApiVersion, Kind = r.Kind, Name = r.Name } : null,
+    };
 
     public static DisruptionBudget ToBudget(V1PodDisruptionBudget pdb) => new(
         pdb.Metadata.Name,
         pdb.Spec?.MinAvailable?.Value,
         pdb.Spec?.MaxUnavailable?.Value,
-        pdb.Status?.DisruptionsAllowed);
+        pdb.Status?.DisruptionsAllowed)
+    {
+        Selector = pdb.Spec?.Selector is { } selector ? ToSelector(selector) : null,
+    };
 
     /// <summary>The domain's selector; a Kubernetes selector with no requirement selects everything, as here.</summary>
     public static LabelSelector ToSelector(V1LabelSelector selector) => new()

@@ -78,22 +78,6 @@ public sealed class KubernetesScalingActions(IKubernetes client, ILogger<Kuberne
         logger.LogInformation("Set the minReplicas of HPA {Namespace}/{Hpa} to {MinReplicas}", @namespace, hpa, minReplicas);
     }
 
-    public async Task<LabelSelector?> ReadPodSelectorAsync(string @namespace, ScaleTargetRef workload, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(workload);
-        try
-        {
-            var selector = workload.Kind == ScaleTargetRef.StatefulSet
-                ? (await client.AppsV1.ReadNamespacedStatefulSetAsync(workload.Name, @namespace, cancellationToken: cancellationToken)).Spec.Selector
-                : (await client.AppsV1.ReadNamespacedDeploymentAsync(workload.Name, @namespace, cancellationToken: cancellationToken)).Spec.Selector;
-            return KubernetesModels.ToSelector(selector);
-        }
-        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-    }
-
     /// <summary>
     /// Kubernetes 1.33+ reports a resize it cannot do now as a <c>PodResizePending</c> condition (reason
     /// <c>Infeasible</c> or <c>Deferred</c>); older API servers used <c>status.resize</c>.

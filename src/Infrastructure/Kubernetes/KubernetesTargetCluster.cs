@@ -161,65 +161,121 @@ public sealed class KubernetesTargetCluster : ITargetCluster
             return true;
         }, cancellationToken);
 
+    public async Task<TargetStatus> UpdateStatusAsync(AIScaleTarget seen, Func<TargetStatus, TargetStatus> change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(seen);
+        ArgumentNullException.ThrowIfNull(change);
+        var next = change(seen.Status);
+        var nextJson = TargetJson.Write(next);
+        if (JsonElement.DeepEquals(TargetJson.Write(seen.Status), nextJson))
+            return seen.Status;
+        if (seen.Metadata.ResourceVersion is { Length: > 0 } version)
+        {
+            // The status subresource takes only the status from the body; the version makes it conditional, so no read
+            // is needed first. Kubernetes answers 409 when the target changed (or was recreated) since it was listed.
+            var body = new JsonObject
+            {
+                ["apiVersion"] = $"{AIScaleTarget.ApiGroup}/{AIScaleTarget.ApiVersion}",
+                ["kind"] = AIScaleTarget.Kind,
+                ["metadata"] = new JsonObject
+                {
+                    ["name"] = seen.Metadata.Name,
+                    ["namespace"] = seen.Metadata.Namespace,
+                    ["uid"] = seen.Metadata.Uid,
+                    ["resourceVersion"] = version,
+                },
+                ["status"] = JsonNode.Parse(nextJson.GetRawText()),
+            };
+            try
+            {
+                await _client.CustomObjects.ReplaceNamespacedCustomObjectStatusAsync<JsonElement>(
+                    body, AIScaleTarget.ApiGroup, AIScaleTarget.ApiVersion, seen.Metadata.Namespace, AIScaleTarget.Plural, seen.Metadata.Name,
+                    cancellationToken: cancellationToken);
+                return next;
+            }
+            catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Conflict)
+            {
+                _logger.LogDebug("{Target} changed since it was listed; its status is re-read and written again", seen.Key);
+            }
+            catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
+            {
+                throw new TargetNotFoundException(seen.Key, seen.Metadata.Uid);
+            }
+        }
+
+        return await UpdateStatusAsync(seen.Key, seen.Metadata.Uid, change, cancellationToken);
+    }
+
     public async Task<ResolvedTarget?> ResolveAsync(AIScaleTarget target, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         var ns = target.Metadata.Namespace;
-        Workload? workload = null;
-        LabelSelector podSelector;
+        var objects = new NamespaceObjects();
+        var selector = target.Spec.Selector;
         if (target.Spec.ScaleTargetRef is { } reference)
         {
-            var found = await ReadWorkloadAsync(ns, reference, cancellationToken);
-            if (found is null)
+            var workload = await ReadWorkloadAsync(ns, reference, cancellationToken);
+            if (workload is null)
                 return null;
-            (workload, podSelector) = found.Value;
+            objects = reference.Kind == ScaleTargetRef.StatefulSet ? objects with { StatefulSets = [workload] } : objects with { Deployments = [workload] };
+            selector = workload.Selector;
         }
-        else
+
+        var pods = await _client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: selector?.ToString(), cancellationToken: cancellationToken);
+        objects = objects with
         {
-            podSelector = target.Spec.Selector!;
-        }
-
-        var pods = await _client.CoreV1.ListNamespacedPodAsync(ns, labelSelector: podSelector.ToString(), cancellationToken: cancellationToken);
-        var workloadPods = pods.Items.Select(KubernetesModels.ToPod).ToList();
-
-        var autoscalers = new List<HorizontalAutoscaler>();
-        if (workload is not null)
-        {
-            var hpas = await _client.AutoscalingV2.ListNamespacedHorizontalPodAutoscalerAsync(ns, cancellationToken: cancellationToken);
-            autoscalers.AddRange(hpas.Items
-                .Where(h => h.Spec?.ScaleTargetRef is { } r && r.Kind == workload.Kind && r.Name == workload.Name
-                    && (string.IsNullOrEmpty(r.ApiVersion) || r.ApiVersion == TargetDefaults.ScaleTargetApiVersion))
-                .OrderBy(h => h.Metadata.Name, StringComparer.Ordinal)
-                .Select(KubernetesModels.ToAutoscaler));
-        }
-
-        var budgets = await _client.PolicyV1.ListNamespacedPodDisruptionBudgetAsync(ns, cancellationToken: cancellationToken);
-        var podLabels = workloadPods.Select(p => p.Labels).ToList();
-        if (workload is not null)
-            podLabels.Add(workload.TemplateLabels);
-        var coveringBudgets = budgets.Items
-            .Where(b => b.Spec?.Selector is { } selector && podLabels.Any(KubernetesModels.ToSelector(selector).Matches))
-            .OrderBy(b => b.Metadata.Name, StringComparer.Ordinal)
-            .Select(KubernetesModels.ToBudget)
-            .ToList();
-
-        return new ResolvedTarget(target, workload, podSelector, workloadPods, autoscalers, coveringBudgets);
+            Pods = [.. pods.Items.Select(KubernetesModels.ToPod)],
+            Autoscalers = target.Spec.ScaleTargetRef is null ? [] : await ListAutoscalersAsync(ns, cancellationToken),
+            DisruptionBudgets = await ListDisruptionBudgetsAsync(ns, cancellationToken),
+        };
+        return TargetResolution.Resolve(target, objects);
     }
 
-    private async Task<(Workload Workload, LabelSelector PodSelector)?> ReadWorkloadAsync(string ns, ScaleTargetRef reference, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<Workload>> ListWorkloadsAsync(string @namespace, string kind, CancellationToken cancellationToken) =>
+        kind == ScaleTargetRef.StatefulSet
+            ? await ListPagesAsync(
+                token => _client.AppsV1.ListNamespacedStatefulSetAsync(@namespace, continueParameter: token, limit: PageSize, cancellationToken: cancellationToken),
+                l => l.Items.Select(KubernetesModels.ToWorkload), l => l.Metadata?.ContinueProperty)
+            : await ListPagesAsync(
+                token => _client.AppsV1.ListNamespacedDeploymentAsync(@namespace, continueParameter: token, limit: PageSize, cancellationToken: cancellationToken),
+                l => l.Items.Select(KubernetesModels.ToWorkload), l => l.Metadata?.ContinueProperty);
+
+    public Task<IReadOnlyList<WorkloadPod>> ListPodsAsync(string @namespace, CancellationToken cancellationToken) =>
+        ListPagesAsync(
+            token => _client.CoreV1.ListNamespacedPodAsync(@namespace, continueParameter: token, limit: PageSize, cancellationToken: cancellationToken),
+            l => l.Items.Select(KubernetesModels.ToPod), l => l.Metadata?.ContinueProperty);
+
+    public Task<IReadOnlyList<HorizontalAutoscaler>> ListAutoscalersAsync(string @namespace, CancellationToken cancellationToken) =>
+        ListPagesAsync(
+            token => _client.AutoscalingV2.ListNamespacedHorizontalPodAutoscalerAsync(@namespace, continueParameter: token, limit: PageSize, cancellationToken: cancellationToken),
+            l => l.Items.Select(KubernetesModels.ToAutoscaler), l => l.Metadata?.ContinueProperty);
+
+    public Task<IReadOnlyList<DisruptionBudget>> ListDisruptionBudgetsAsync(string @namespace, CancellationToken cancellationToken) =>
+        ListPagesAsync(
+            token => _client.PolicyV1.ListNamespacedPodDisruptionBudgetAsync(@namespace, continueParameter: token, limit: PageSize, cancellationToken: cancellationToken),
+            l => l.Items.Select(KubernetesModels.ToBudget), l => l.Metadata?.ContinueProperty);
+
+    private static async Task<IReadOnlyList<T>> ListPagesAsync<TList, T>(Func<string?, Task<TList>> readPage, Func<TList, IEnumerable<T>> items, Func<TList, string?> next)
+    {
+        var all = new List<T>();
+        string? token = null;
+        do
+        {
+            var page = await readPage(token);
+            all.AddRange(items(page));
+            token = next(page);
+        }
+        while (!string.IsNullOrEmpty(token));
+        return all;
+    }
+
+    private async Task<Workload?> ReadWorkloadAsync(string ns, ScaleTargetRef reference, CancellationToken cancellationToken)
     {
         try
         {
-            if (reference.Kind == ScaleTargetRef.StatefulSet)
-            {
-                var set = await _client.AppsV1.ReadNamespacedStatefulSetAsync(reference.Name, ns, cancellationToken: cancellationToken);
-                return (KubernetesModels.ToWorkload(ScaleTargetRef.StatefulSet, set.Metadata, set.Spec.Replicas, set.Spec.Template),
-                    KubernetesModels.ToSelector(set.Spec.Selector));
-            }
-
-            var deployment = await _client.AppsV1.ReadNamespacedDeploymentAsync(reference.Name, ns, cancellationToken: cancellationToken);
-            return (KubernetesModels.ToWorkload(ScaleTargetRef.Deployment, deployment.Metadata, deployment.Spec.Replicas, deployment.Spec.Template),
-                KubernetesModels.ToSelector(deployment.Spec.Selector));
+            return reference.Kind == ScaleTargetRef.StatefulSet
+                ? KubernetesModels.ToWorkload(await _client.AppsV1.ReadNamespacedStatefulSetAsync(reference.Name, ns, cancellationToken: cancellationToken))
+                : KubernetesModels.ToWorkload(await _client.AppsV1.ReadNamespacedDeploymentAsync(reference.Name, ns, cancellationToken: cancellationToken));
         }
         catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
         {

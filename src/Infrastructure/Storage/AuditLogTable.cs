@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Azure;
 using Azure.Data.Tables;
 using Thoras.Domain.Audit;
@@ -10,7 +11,7 @@ namespace Thoras.Infrastructure.Storage;
 /// inverted ticks so a partition reads newest first, followed by a random suffix so two records
 /// in the same tick never collide. Records are only ever added, never upserted.
 /// </summary>
-public sealed class AuditLogTable : IAuditLog
+public sealed partial class AuditLogTable : IAuditLog
 {
     private const int MaxLimit = 1000;
     private static readonly TimeSpan DefaultWindow = TimeSpan.FromDays(31);
@@ -30,25 +31,7 @@ public sealed class AuditLogTable : IAuditLog
 
     public async Task<AuditRecord> AppendAsync(AuditRecord record, CancellationToken cancellationToken)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(record.Actor);
-        ArgumentException.ThrowIfNullOrWhiteSpace(record.Action);
-        ArgumentException.ThrowIfNullOrWhiteSpace(record.Subject);
-
-        var at = record.At.ToUniversalTime();
-        var rowKey = InvertedTicks(at) + "-" + Guid.NewGuid().ToString("N");
-        var stored = record with { At = at, Id = PartitionKey(at) + "/" + rowKey };
-        var entity = new TableEntity(PartitionKey(at), rowKey)
-        {
-            ["At"] = at,
-            ["Actor"] = stored.Actor,
-            ["Action"] = stored.Action,
-            ["Subject"] = stored.Subject,
-            ["Reason"] = stored.Reason,
-            ["Previous"] = stored.Previous,
-            ["Current"] = stored.Current,
-            ["TargetUid"] = stored.TargetUid,
-        };
-
+        var (stored, entity) = ToEntity(record);
         try
         {
             await _table.AddEntityAsync(entity, cancellationToken);
@@ -62,13 +45,40 @@ public sealed class AuditLogTable : IAuditLog
         return stored;
     }
 
-    public async Task<IReadOnlyList<AuditRecord>> ListAsync(AuditQuery query, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<AuditRecord>> ListAsync(AuditQuery query, CancellationToken cancellationToken) =>
+        await QueryAsync(query, take: CheckedLimit(query), cancellationToken);
+
+    public async Task<IReadOnlyList<AuditRecord>> AppendAllAsync(IReadOnlyList<AuditRecord> records, CancellationToken cancellationToken)
     {
-        if (query.Limit is < 1 or > MaxLimit)
+        ArgumentNullException.ThrowIfNull(records);
+        var rows = records.Select(ToEntity).ToList();
+        foreach (var chunk in rows.GroupBy(r => r.Entity.PartitionKey).SelectMany(p => p.Chunk(TableRows.MaxBatch)))
         {
-            throw new ArgumentOutOfRangeException(nameof(query), $"Limit must be between 1 and {MaxLimit}.");
+            var actions = chunk.Select(r => new TableTransactionAction(TableTransactionActionType.Add, r.Entity)).ToList();
+            try
+            {
+                await _table.SubmitTransactionAsync(actions, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                await EnsureCreatedAsync(cancellationToken);
+                await _table.SubmitTransactionAsync(actions, cancellationToken);
+            }
         }
 
+        return [.. rows.Select(r => r.Record)];
+    }
+
+    public async Task<AuditPage> ReadPageAsync(AuditQuery query, CancellationToken cancellationToken)
+    {
+        // One record more than the page tells whether another page follows without a second round trip.
+        var limit = CheckedLimit(query);
+        var records = await QueryAsync(query, take: limit + 1, cancellationToken);
+        return records.Count > limit ? new AuditPage(records[..limit], HasMore: true) : new AuditPage(records, HasMore: false);
+    }
+
+    private async Task<List<AuditRecord>> QueryAsync(AuditQuery query, int take, CancellationToken cancellationToken)
+    {
         var until = (query.Until ?? _time.GetUtcNow()).ToUniversalTime();
         var since = (query.Since ?? until - DefaultWindow).ToUniversalTime();
         if (since > until)
@@ -76,16 +86,18 @@ public sealed class AuditLogTable : IAuditLog
             throw new ArgumentException("Since must not be later than Until.", nameof(query));
         }
 
+        var after = query.After is null ? null : ParseId(query.After);
+        var first = after is { } a && a.Month < MonthStart(until) ? a.Month : MonthStart(until);
         var results = new List<AuditRecord>();
-        for (var month = MonthStart(until); month >= MonthStart(since) && results.Count < query.Limit; month = month.AddMonths(-1))
+        for (var month = first; month >= MonthStart(since) && results.Count < take; month = month.AddMonths(-1))
         {
-            var filter = BuildFilter(PartitionKey(month), since, until, query);
+            var filter = BuildFilter(PartitionKey(month), since, until, query, after is { } k && k.Month == month ? k.RowKey : null);
             try
             {
-                await foreach (var entity in _table.QueryAsync<TableEntity>(filter, maxPerPage: query.Limit, cancellationToken: cancellationToken))
+                await foreach (var entity in _table.QueryAsync<TableEntity>(filter, maxPerPage: take, cancellationToken: cancellationToken))
                 {
                     results.Add(ToRecord(entity));
-                    if (results.Count == query.Limit)
+                    if (results.Count == take)
                     {
                         break;
                     }
@@ -100,12 +112,46 @@ public sealed class AuditLogTable : IAuditLog
         return results;
     }
 
-    private static string BuildFilter(string partition, DateTimeOffset since, DateTimeOffset until, AuditQuery query)
+    private static int CheckedLimit(AuditQuery query) =>
+        query.Limit is < 1 or > MaxLimit
+            ? throw new ArgumentOutOfRangeException(nameof(query), $"Limit must be between 1 and {MaxLimit}.")
+            : query.Limit;
+
+    /// <summary>The record as stored (UTC time, its id) and its entity: partition by month, row by inverted ticks and a random suffix.</summary>
+    private static (AuditRecord Record, TableEntity Entity) ToEntity(AuditRecord record)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        ArgumentException.ThrowIfNullOrWhiteSpace(record.Actor);
+        ArgumentException.ThrowIfNullOrWhiteSpace(record.Action);
+        ArgumentException.ThrowIfNullOrWhiteSpace(record.Subject);
+
+        var at = record.At.ToUniversalTime();
+        var rowKey = InvertedTicks(at) + "-" + Guid.NewGuid().ToString("N");
+        var stored = record with { At = at, Id = PartitionKey(at) + "/" + rowKey };
+        return (stored, new TableEntity(PartitionKey(at), rowKey)
+        {
+            ["At"] = at,
+            ["Actor"] = stored.Actor,
+            ["Action"] = stored.Action,
+            ["Subject"] = stored.Subject,
+            ["Reason"] = stored.Reason,
+            ["Previous"] = stored.Previous,
+            ["Current"] = stored.Current,
+            ["TargetUid"] = stored.TargetUid,
+        });
+    }
+
+    private static string BuildFilter(string partition, DateTimeOffset since, DateTimeOffset until, AuditQuery query, string? afterRowKey)
     {
         // Row keys are inverted ticks plus "-suffix", so [since, until) maps to row keys after every key of
         // inverted(until) and up to every key of inverted(since); "~" sorts after "-".
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {partition} and RowKey gt {InvertedTicks(until) + "~"} and RowKey lt {InvertedTicks(since) + "~"}");
+        if (afterRowKey is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"RowKey gt {afterRowKey}");
+        }
+
         if (query.Subject is not null)
         {
             filter += " and " + TableClient.CreateQueryFilter($"Subject eq {query.Subject}");
@@ -116,7 +162,31 @@ public sealed class AuditLogTable : IAuditLog
             filter += " and " + TableClient.CreateQueryFilter($"TargetUid eq {query.TargetUid}");
         }
 
+        if (query.Actor is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"Actor eq {query.Actor}");
+        }
+
+        if (query.Action is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"Action eq {query.Action}");
+        }
+
         return filter;
+    }
+
+    /// <summary>Reads an id this table assigned (<c>yyyyMM/inverted-ticks-suffix</c>); anything else is refused.</summary>
+    private static (DateTimeOffset Month, string RowKey)? ParseId(string id)
+    {
+        var slash = id.IndexOf('/', StringComparison.Ordinal);
+        var rowKey = slash < 0 ? string.Empty : id[(slash + 1)..];
+        if (slash != 6 || !RowKeyPattern().IsMatch(rowKey)
+            || !DateTimeOffset.TryParseExact(id[..6], "yyyyMM", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var month))
+        {
+            throw new FormatException($"'{id}' is not an audit record id.");
+        }
+
+        return (MonthStart(month), rowKey);
     }
 
     private static AuditRecord ToRecord(TableEntity e) =>
@@ -139,4 +209,7 @@ public sealed class AuditLogTable : IAuditLog
 
     private static string InvertedTicks(DateTimeOffset at) =>
         (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
+
+    [GeneratedRegex("^[0-9]{19}-[0-9a-f]{32}$")]
+    private static partial Regex RowKeyPattern();
 }

@@ -8,7 +8,8 @@ namespace Thoras.Infrastructure.Storage;
 
 /// <summary>
 /// OOM kills per target in Table Storage: partition = the AIScaleTarget's UID (so unenroll deletes them with the rest
-/// of its rows), row = pod UID, container and restart count (one row per kill, so recording twice is harmless).
+/// of its rows), row = pod UID, container and restart count (one row per kill, so recording twice is harmless). The
+/// floors still holding are read for every target in one query, which scans the table: it holds one row per kill.
 /// </summary>
 public sealed class OomKillTable(TableServiceClient service, StorageNames names) : IOomKillLedger
 {
@@ -16,18 +17,30 @@ public sealed class OomKillTable(TableServiceClient service, StorageNames names)
 
     public async Task<IReadOnlyList<OomKill>> ListAsync(string targetUid, CancellationToken cancellationToken)
     {
-        var kills = new List<OomKill>();
+        return [.. (await QueryAsync(TableClient.CreateQueryFilter($"PartitionKey eq {targetUid}"), cancellationToken)).Select(k => k.Kill)];
+    }
+
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<OomKill>>> ListHoldingAsync(DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var holding = await QueryAsync(TableClient.CreateQueryFilter($"Until gt {now}"), cancellationToken);
+        return holding.GroupBy(k => k.TargetUid, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => (IReadOnlyList<OomKill>)[.. g.Select(k => k.Kill)], StringComparer.Ordinal);
+    }
+
+    private async Task<List<(string TargetUid, OomKill Kill)>> QueryAsync(string filter, CancellationToken cancellationToken)
+    {
+        var kills = new List<(string, OomKill)>();
         try
         {
-            await foreach (var entity in _table.QueryAsync<TableEntity>(e => e.PartitionKey == targetUid, cancellationToken: cancellationToken))
+            await foreach (var entity in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
             {
                 var floor = new OomFloor(entity.GetString("Container"), Quantity.Parse(entity.GetString("Memory")), entity.GetDateTimeOffset("Until")!.Value);
-                kills.Add(new OomKill(entity.GetString("PodUid"), entity.GetInt32("RestartCount")!.Value, floor));
+                kills.Add((entity.PartitionKey, new OomKill(entity.GetString("PodUid"), entity.GetInt32("RestartCount")!.Value, floor)));
             }
         }
         catch (RequestFailedException ex) when (ex.Status == 404)
         {
-            return kills;
+            // No table yet: no kill was ever recorded.
         }
 
         return kills;

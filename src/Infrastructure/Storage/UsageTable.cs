@@ -23,6 +23,9 @@ public sealed class UsageTable : IUsageStore
     /// <summary>Blocks one day's entity can hold: a binary property is at most 64 KiB (blocks of at least 37 s).</summary>
     public const int MaxBlocksPerDay = 64 * 1024 / BlockBytes;
 
+    /// <summary>Row key ranges per query: two comparisons each, within the 15 a Table Storage filter may hold.</summary>
+    private const int MaxRangesPerQuery = 6;
+
     private const int BlockBytes = 28;
     private const int MaxAttempts = 12;
     private static readonly TimeSpan Day = TimeSpan.FromDays(1);
@@ -67,6 +70,84 @@ public sealed class UsageTable : IUsageStore
 
         // Legacy rows sit between the days; one series then reads in block order whatever the layout.
         return blocks.DistinctBy(b => b.Start).OrderBy(b => b.Start).ToList();
+    }
+
+    public async Task<IReadOnlyDictionary<string, IReadOnlyList<UsageBlock>>> ListAsync(
+        string targetUid, IReadOnlyCollection<string> series, DateTimeOffset since, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        var partition = Key(targetUid, nameof(targetUid));
+        var names = series.Distinct(StringComparer.Ordinal).ToList();
+        var found = names.ToDictionary(n => Key(n, nameof(series)), _ => new List<UsageBlock>(), StringComparer.Ordinal);
+        try
+        {
+            // One query covers every series (a row key range each), within Table Storage's limit of comparisons per filter.
+            foreach (var chunk in names.Chunk(MaxRangesPerQuery))
+            {
+                var ranges = string.Join(" or ", chunk.Select(n => "(" + TableClient.CreateQueryFilter($"RowKey ge {RowKey(n + "|", DayOf(since))} and RowKey lt {n + "|~"}") + ")"));
+                var filter = TableClient.CreateQueryFilter($"PartitionKey eq {partition}") + " and (" + ranges + ")";
+                await foreach (var e in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken))
+                {
+                    if (found.TryGetValue(e.RowKey[..e.RowKey.LastIndexOf('|')], out var blocks))
+                        blocks.AddRange(BlocksOf(e).Where(b => b.Start >= since));
+                }
+            }
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // No table yet: nothing stored.
+        }
+
+        return found.ToDictionary(f => f.Key, f => (IReadOnlyList<UsageBlock>)[.. f.Value.DistinctBy(b => b.Start).OrderBy(b => b.Start)], StringComparer.Ordinal);
+    }
+
+    public async Task FoldAsync(string targetUid, DateTimeOffset blockStart, IReadOnlyDictionary<string, Func<UsageBlock?, UsageBlock>> folds, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(folds);
+        var partition = Key(targetUid, nameof(targetUid));
+        var day = DayOf(blockStart);
+        foreach (var name in folds.Keys)
+            Key(name, nameof(folds));
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                // The day entities of every series of the target, in one read (each day entity's Start is its day).
+                var existing = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+                await foreach (var e in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partition} and Start eq {day}"), cancellationToken: cancellationToken))
+                {
+                    if (e.GetBinary("Blocks") is not null)
+                        existing[e.RowKey] = e;
+                }
+
+                var actions = new List<TableTransactionAction>();
+                foreach (var (series, fold) in folds)
+                {
+                    var rowKey = RowKey(series + "|", day);
+                    var held = existing.TryGetValue(rowKey, out var entity) ? BlocksOf(entity) : [];
+                    UsageBlock? current = held.FindIndex(b => b.Start == blockStart) is var at and >= 0 ? held[at] : null;
+                    var merged = held.Where(b => b.Start != blockStart).Append(fold(current)).OrderBy(b => b.Start).ToList();
+                    var next = DayEntity(partition, rowKey, series, day, merged);
+                    actions.Add(entity is null
+                        ? new TableTransactionAction(TableTransactionActionType.Add, next)
+                        : new TableTransactionAction(TableTransactionActionType.UpdateReplace, next, entity.ETag));
+                }
+
+                // All series of a target share its partition, so one transaction writes them together (or none).
+                foreach (var chunk in actions.Chunk(MaxBatch))
+                    await table.SubmitTransactionAsync(chunk, cancellationToken);
+                return;
+            }
+            catch (RequestFailedException ex) when (ex.Status == 404)
+            {
+                await table.CreateIfNotExistsAsync(cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status is 409 or 412 && attempt < MaxAttempts)
+            {
+                // Another writer changed a day since it was read: read again and fold again, after a growing random pause.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * attempt)), cancellationToken);
+            }
+        }
     }
 
     public async Task<int> PruneAsync(string targetUid, DateTimeOffset before, CancellationToken cancellationToken)

@@ -2,7 +2,7 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
-using Thoras.Sandbox.Api;
+using Thoras.Sandbox.Storage;
 
 namespace Thoras.Sandbox.Admission;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Thoras.Sandbox.Admission;
 using Thoras.Sandbox.Faults;
 using Thoras.Sandbox.Seeding;
+using Thoras.Sandbox.Storage;
 using Thoras.Sandbox.Usage;
 using Thoras.Sandbox.Workloads;
 
@@ -43,6 +44,7 @@ internal sealed class ApiHandler
             if (await faults.InterceptAsync(context))
                 return;
             simulation.Advance();
+            store.ExpireEvents();
             var response = await RouteAsync(context, path);
             if (response is not null)
                 await WriteAsync(context, response.Value.Code, response.Value.Body);
@@ -147,7 +149,7 @@ internal sealed class ApiHandler
 
         if (name is null)
         {
-            var filter = Filter(query["labelSelector"], query["fieldSelector"]);
+            var filter = Filter(type, query["labelSelector"], query["fieldSelector"]);
             switch (method)
             {
                 case "GET" when IsTrue(query["watch"]):
@@ -238,6 +240,12 @@ internal sealed class ApiHandler
                 result = workloads.Resize(ns!, name, current => method == "PUT"
                     ? Parse(resizeBody)
                     : AsObject(Patches.Apply(resizeContentType, current, resizeBody)), dryRun);
+                if (!dryRun)
+                {
+                    simulation.Resized((JsonObject)result);
+                    result = store.Get(type, ns, name);
+                }
+
                 break;
             case ("POST", "eviction") when type.StorageKey == ResourceCatalog.Pods.StorageKey:
                 await ReadTextAsync(context.Request);
@@ -268,41 +276,16 @@ internal sealed class ApiHandler
         var timeout = int.TryParse(context.Request.Query["timeoutSeconds"], out var seconds) ? TimeSpan.FromSeconds(seconds) : TimeSpan.FromMinutes(30);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
         stop.CancelAfter(timeout);
-        var events = store.Watch(type, ns, stop.Token);
+        // A streaming list (client-go's watch-list) gets the current objects and then the initial-events-end bookmark.
+        var start = new WatchStart(context.Request.Query["resourceVersion"].ToString(), IsTrue(context.Request.Query["sendInitialEvents"]));
+        var events = store.Watch(type, ns, filter, start, stop.Token);
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
-        var sinceVersion = context.Request.Query["resourceVersion"].ToString();
-        var streamingList = IsTrue(context.Request.Query["sendInitialEvents"]);
-        if (sinceVersion.Length == 0 || sinceVersion == "0" || streamingList)
-        {
-            var (existing, version) = store.List(type, ns, filter);
-            foreach (var item in existing)
-                await WriteEventAsync(context, "ADDED", item);
-
-            // A streaming list (client-go's watch-list) ends its initial events with this bookmark.
-            if (streamingList)
-            {
-                await WriteEventAsync(context, "BOOKMARK", new JsonObject
-                {
-                    ["kind"] = type.Kind,
-                    ["apiVersion"] = type.ApiVersion,
-                    ["metadata"] = new JsonObject
-                    {
-                        ["resourceVersion"] = version,
-                        ["annotations"] = new JsonObject { ["k8s.io/initial-events-end"] = "true" },
-                    },
-                });
-            }
-        }
-
         await context.Response.Body.FlushAsync(stop.Token);
         try
         {
             await foreach (var change in events.ReadAllAsync(stop.Token))
-            {
-                if (filter(change.Object))
-                    await WriteEventAsync(context, change.Type, change.Object);
-            }
+                await WriteEventAsync(context, change.Type, change.Object);
         }
         catch (OperationCanceledException) when (!context.RequestAborted.IsCancellationRequested)
         {
@@ -312,15 +295,15 @@ internal sealed class ApiHandler
 
     private static async Task WriteEventAsync(HttpContext context, string type, JsonObject obj)
     {
-        var line = new JsonObject { ["type"] = type, ["object"] = obj.DeepClone() }.ToJsonString() + "\n";
+        var line = new JsonObject { ["type"] = type, ["object"] = obj }.ToJsonString() + "\n";
         await context.Response.WriteAsync(line, context.RequestAborted);
         await context.Response.Body.FlushAsync(context.RequestAborted);
     }
 
-    private static Func<JsonObject, bool> Filter(string? labelSelector, string? fieldSelector)
+    private static Func<JsonObject, bool> Filter(ResourceType type, string? labelSelector, string? fieldSelector)
     {
         var labels = Selectors.ParseLabelSelector(labelSelector);
-        var fields = Selectors.ParseFieldSelector(fieldSelector);
+        var fields = Selectors.ParseFieldSelector(fieldSelector, type);
         return obj => labels(obj) && fields(obj);
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Thoras.Sandbox.Storage;
 using Thoras.Sandbox.Usage;
 
 namespace Thoras.Sandbox.Api;

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Thoras.Sandbox.Storage;
 
 namespace Thoras.Sandbox.Api;
 
@@ -33,7 +34,7 @@ internal static class Scale
             var replicas = JsonNumbers.Int(scale["spec"]?["replicas"])
                 ?? throw ApiError.BadRequest("spec.replicas is required");
             if (replicas < 0)
-                throw ApiError.Invalid(type, name, "spec.replicas: Invalid value: must be greater than or equal to 0");
+                throw ApiError.Invalid(type, name, FieldError.Invalid("spec.replicas", replicas, "must be greater than or equal to 0"));
             JsonPaths.Object(current, "spec")["replicas"] = replicas;
             current["metadata"]!["resourceVersion"] = scale["metadata"]?["resourceVersion"]?.DeepClone();
             return current;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
+using Thoras.Sandbox.Storage;
 
 namespace Thoras.Sandbox.Api;
 
@@ -11,7 +12,11 @@ internal static class Tables
     public static JsonObject Build(ResourceType type, IEnumerable<JsonObject> items, string resourceVersion, ObjectStore store)
     {
         var now = DateTimeOffset.Parse(store.Now(), CultureInfo.InvariantCulture);
-        var columns = ColumnsFor(type, now);
+        var columns = ColumnsFor(type.Stored, now);
+
+        // A converted type prints as its stored form does, as the API server prints its internal version.
+        if (type.Conversion is { } conversion)
+            items = items.Select(conversion.ToStorage).ToList();
         return new JsonObject
         {
             ["kind"] = "Table",
@@ -90,11 +95,15 @@ internal static class Tables
             ("", "services") => [name, new Column("Type", "string", o => S(o, "spec.type")), new Column("Cluster-IP", "string", o => S(o, "spec.clusterIP")), age],
             ("", "events") =>
             [
-                new Column("Last Seen", "string", o => Age(JsonPaths.GetString(o, "lastTimestamp") ?? JsonPaths.GetString(o, "eventTime") ?? JsonPaths.GetString(o, "metadata.creationTimestamp"), now)),
-                new Column("Type", "string", o => S(o, "type")),
-                new Column("Reason", "string", o => S(o, "reason")),
-                new Column("Object", "string", o => $"{JsonPaths.GetString(o, "involvedObject.kind")?.ToLowerInvariant()}/{JsonPaths.GetString(o, "involvedObject.name")}"),
-                new Column("Message", "string", o => S(o, "message")),
+                new Column("Last Seen", "string", o => EventLastSeen(o, now)),
+                new Column("Type", "string", o => JsonPaths.GetString(o, "type") ?? ""),
+                new Column("Reason", "string", o => JsonPaths.GetString(o, "reason") ?? ""),
+                new Column("Object", "string", o => EventObject(o)),
+                new Column("Subobject", "string", o => JsonPaths.GetString(o, "involvedObject.fieldPath") ?? "", 1),
+                new Column("Source", "string", o => EventSource(o), 1),
+                new Column("Message", "string", o => (JsonPaths.GetString(o, "message") ?? "").Trim()),
+                new Column("First Seen", "string", o => EventFirstSeen(o, now), 1),
+                new Column("Count", "string", o => JsonNumbers.Long(o["series"]?["count"]) ?? (JsonNumbers.Long(o["count"]) is { } count and not 0 ? count : 1), 1),
                 name with { Priority = 1 },
             ],
             ("autoscaling", "horizontalpodautoscalers") =>
@@ -119,6 +128,31 @@ internal static class Tables
             _ => [name, age],
         };
     }
+
+    // k8s.io/kubernetes pkg/printers/internalversion printEvent: new-style events have eventTime and series, not the
+    // legacy timestamps and count.
+    private static string EventFirstSeen(JsonObject ev, DateTimeOffset now) =>
+        Age(Set(JsonPaths.GetString(ev, "firstTimestamp")) ?? Set(JsonPaths.GetString(ev, "eventTime")), now);
+
+    private static string EventLastSeen(JsonObject ev, DateTimeOffset now) =>
+        ev["series"] is JsonObject series
+            ? Age(Set(series["lastObservedTime"]?.ToString()), now)
+            : Set(JsonPaths.GetString(ev, "lastTimestamp")) is { } last ? Age(last, now) : EventFirstSeen(ev, now);
+
+    private static string EventObject(JsonObject ev)
+    {
+        var kind = (JsonPaths.GetString(ev, "involvedObject.kind") ?? "").ToLowerInvariant();
+        return JsonPaths.GetString(ev, "involvedObject.name") is { Length: > 0 } name ? $"{kind}/{name}" : kind;
+    }
+
+    private static string EventSource(JsonObject ev)
+    {
+        var component = Set(JsonPaths.GetString(ev, "source.component")) ?? Set(JsonPaths.GetString(ev, "reportingComponent"));
+        var instance = Set(JsonPaths.GetString(ev, "source.host")) ?? Set(JsonPaths.GetString(ev, "reportingInstance"));
+        return component is null ? "<unknown>" : instance is null ? component : $"{component}, {instance}";
+    }
+
+    private static string? Set(string? value) => string.IsNullOrEmpty(value) || value == "null" ? null : value;
 
     private static string PodStatus(JsonObject pod)
     {

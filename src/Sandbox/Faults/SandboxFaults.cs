@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
-using Thoras.Sandbox.Api;
+using Thoras.Sandbox.Storage;
 
 namespace Thoras.Sandbox.Faults;
 

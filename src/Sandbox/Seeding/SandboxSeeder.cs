@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 using Thoras.Sandbox.Admission;
-using Thoras.Sandbox.Api;
+using Thoras.Sandbox.Storage;
 using Thoras.Sandbox.Workloads;
 
 namespace Thoras.Sandbox.Seeding;
@@ -48,6 +48,17 @@ public sealed class SandboxSeeder
     /// <summary>Applies a seed file: multi-document YAML manifests (see docs/sandbox.md).</summary>
     public async Task<IReadOnlyList<JsonObject>> ApplyFileAsync(string path, CancellationToken cancellation = default) =>
         await ApplyYamlAsync(await File.ReadAllTextAsync(path, cancellation), cancellation);
+
+    /// <summary>
+    /// Creates a custom object without its CRD's schema and rules, as one stored before the CRD had them (a real cluster
+    /// keeps such objects): for tests of how the app meets invalid objects.
+    /// </summary>
+    public Task<JsonObject> ApplyUnvalidatedAsync(JsonObject obj)
+    {
+        var type = store.Catalog.FindByKind(obj["apiVersion"]?.ToString() ?? "", obj["kind"]?.ToString() ?? "")
+            ?? throw new ArgumentException("The sandbox does not serve this kind; apply its CustomResourceDefinition first.");
+        return Task.FromResult(store.Create(type, null, obj, admit: false));
+    }
 
     public Task<JsonObject> NamespaceAsync(string name, CancellationToken cancellation = default) =>
         ApplyAsync(Manifests.Namespace(name), cancellation);

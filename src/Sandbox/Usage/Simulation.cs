@@ -1,11 +1,13 @@
 using System.Text.Json.Nodes;
-using Thoras.Sandbox.Api;
+using Thoras.Sandbox.Storage;
 
 namespace Thoras.Sandbox.Usage;
 
 /// <summary>
-/// Simulated time and the usage it drives: each container's CPU and memory follow its usage source, and a container whose
-/// memory goes above its limit is OOM-killed and restarted, as the kubelet reports it.
+/// Simulated time and the usage it drives: each container's demand replays its usage source in cores and bytes, scaled
+/// by the container's fixed <see cref="UsageAnnotations.Scale"/> (not by its current requests, so a resize leaves demand
+/// where it was). CPU usage is demand throttled at the CPU limit; a container whose memory demand goes above its memory
+/// limit is OOM-killed and restarted with the same resources, as the kubelet reports it.
 /// </summary>
 internal sealed class Simulation
 {
@@ -15,8 +17,11 @@ internal sealed class Simulation
     private readonly ObjectStore store;
     private readonly SandboxOptions options;
     private readonly TraceLibrary traces;
-    private readonly DateTimeOffset start;
+    private DateTimeOffset start;
     private readonly Dictionary<string, TimeSpan> checkedUntil = new(StringComparer.Ordinal);
+
+    /// <summary>Per container: the memory limit it was last checked with, so a resize that lowers it is seen.</summary>
+    private readonly Dictionary<string, decimal> checkedLimit = new(StringComparer.Ordinal);
 
     /// <summary>Per container (<c>pod uid/name</c>): the simulated time of its next usage sample, when it is checked again.</summary>
     private readonly Dictionary<string, TimeSpan> nextSample = new(StringComparer.Ordinal);
@@ -37,6 +42,13 @@ internal sealed class Simulation
     }
 
     public MetricsView Metrics { get; }
+
+    /// <summary>Continues simulated time from <paramref name="elapsed"/> (after a restart), so every trace goes on where it was.</summary>
+    public void Resume(TimeSpan elapsed)
+    {
+        lock (gate)
+            start = options.TimeProvider.GetUtcNow() - (elapsed / options.SpeedUp);
+    }
 
     /// <summary>Simulated time since the sandbox started: real elapsed time times the speed-up.</summary>
     public TimeSpan Elapsed => TimeSpan.FromTicks((long)((options.TimeProvider.GetUtcNow() - start).Ticks * options.SpeedUp));
@@ -85,6 +97,7 @@ internal sealed class Simulation
             {
                 nextSample.Remove(key);
                 checkedUntil.Remove(key);
+                checkedLimit.Remove(key);
             }
 
             nextDue = due;
@@ -109,7 +122,8 @@ internal sealed class Simulation
                 continue;
             var seen = checkedUntil.TryGetValue(key, out var from);
             checkedUntil[key] = now;
-            var (_, baseMemory) = Base(pod, container);
+            checkedLimit[key] = limit;
+            var (_, baseMemory) = Scale(pod, container);
 
             // Each sample is checked once: the current one on first sight, then those that passed since the last call.
             var first = seen ? (long)Math.Floor(from.TotalSeconds / step) + 1 : last;
@@ -128,11 +142,44 @@ internal sealed class Simulation
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
-    /// <summary>A container's usage at a simulated moment: its source's fraction of its allocated requests.</summary>
+    /// <summary>
+    /// Looks at a resized pod at once: a memory limit lowered below the current demand OOM-kills the container now, as
+    /// the kernel does when the kubelet lowers the cgroup's limit, not at the container's next sample. A raised limit
+    /// kills nothing.
+    /// </summary>
+    public void Resized(JsonObject pod)
+    {
+        lock (gate)
+        {
+            var uid = pod["metadata"]?["uid"]?.ToString();
+            var lowered = false;
+            foreach (var status in (pod["status"]?["containerStatuses"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                var key = $"{uid}/{status["name"]}";
+                if (!Quantity.TryParse(status["resources"]?["limits"]?["memory"]?.ToString(), out var limit)
+                    || (checkedLimit.TryGetValue(key, out var before) && limit >= before))
+                    continue;
+                nextSample.Remove(key);
+                checkedUntil.Remove(key);
+                lowered = true;
+            }
+
+            if (lowered)
+                nextDue = Min(nextDue, Check(pod, Elapsed));
+        }
+    }
+
+    /// <summary>
+    /// A container's usage at a simulated moment: its demand (its source's value times its scale), CPU throttled at the
+    /// CPU limit and memory at most the memory limit.
+    /// </summary>
     public (decimal Cpu, decimal Memory) Usage(JsonObject pod, string container, TimeSpan at)
     {
-        var (cpu, memory) = Base(pod, container);
-        return ((decimal)Source(pod, "cpu").FractionAt(at) * cpu, (decimal)Source(pod, "memory").FractionAt(at) * memory);
+        var (cpu, memory) = Scale(pod, container);
+        var (cpuLimit, memoryLimit) = Limits(pod, container);
+        var cpuDemand = (decimal)Source(pod, "cpu").FractionAt(at) * cpu;
+        var memoryDemand = (decimal)Source(pod, "memory").FractionAt(at) * memory;
+        return (Math.Min(cpuDemand, cpuLimit ?? decimal.MaxValue), Math.Min(memoryDemand, memoryLimit ?? decimal.MaxValue));
     }
 
     private UsageSource Source(JsonObject pod, string resource)
@@ -151,14 +198,31 @@ internal sealed class Simulation
         }
     }
 
-    private static (decimal Cpu, decimal Memory) Base(JsonObject pod, string container)
+    /// <summary>What a container's usage source is relative to: its fixed scale, else (a pod stored before scales
+    /// existed) its allocated requests.</summary>
+    private static (decimal Cpu, decimal Memory) Scale(JsonObject pod, string container)
     {
-        var status = (pod["status"]?["containerStatuses"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(s => s["name"]?.ToString() == container);
-        var spec = (pod["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(s => s["name"]?.ToString() == container);
-        var resources = status?["resources"] ?? spec?["resources"];
+        if (UsageScale.Read(pod, container) is { } scale)
+            return scale;
+        var resources = Resources(pod, container);
         decimal Pick(string name, decimal fallback) =>
             Quantity.TryParse((resources?["requests"]?[name] ?? resources?["limits"]?[name])?.ToString(), out var value) ? value : fallback;
         return (Pick("cpu", DefaultBase.Cpu), Pick("memory", DefaultBase.Memory));
+    }
+
+    private static (decimal? Cpu, decimal? Memory) Limits(JsonObject pod, string container)
+    {
+        var limits = Resources(pod, container)?["limits"];
+        return (Quantity.TryParse(limits?["cpu"]?.ToString(), out var cpu) ? cpu : null,
+            Quantity.TryParse(limits?["memory"]?.ToString(), out var memory) ? memory : null);
+    }
+
+    /// <summary>The resources a container runs with: the allocated ones in its status, else its spec's.</summary>
+    private static JsonNode? Resources(JsonObject pod, string container)
+    {
+        var status = (pod["status"]?["containerStatuses"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(s => s["name"]?.ToString() == container);
+        var spec = (pod["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>().FirstOrDefault(s => s["name"]?.ToString() == container);
+        return status?["resources"] ?? spec?["resources"];
     }
 
     private void OomKill(JsonObject pod, string container)

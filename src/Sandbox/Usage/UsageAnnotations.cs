@@ -12,5 +12,12 @@ public static class UsageAnnotations
     /// <summary>Usage source for memory only; wins over <see cref="Usage"/>.</summary>
     public const string MemoryUsage = "sandbox.thoras.ai/memory-usage";
 
-    internal static readonly string[] All = [Usage, CpuUsage, MemoryUsage];
+    /// <summary>
+    /// What the usage sources are relative to, per container, as JSON: <c>{"app":{"cpu":"250m","memory":"256Mi"}}</c>.
+    /// Set at creation from the workload's (or pod's) requests when absent, and kept, so demand does not follow later
+    /// resizes; set it in a seed file to choose the scale.
+    /// </summary>
+    public const string Scale = "sandbox.thoras.ai/usage-scale";
+
+    internal static readonly string[] All = [Usage, CpuUsage, MemoryUsage, Scale];
 }

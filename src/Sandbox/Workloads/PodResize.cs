@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using Thoras.Sandbox.Api;
+using Thoras.Sandbox.Storage;
 
 namespace Thoras.Sandbox.Workloads;
 
@@ -24,9 +24,9 @@ internal static class PodResize
         var before = WithoutResources(current);
         var after = WithoutResources(proposed);
         if (!JsonNode.DeepEquals(before, after))
-            throw ApiError.Invalid(ResourceCatalog.Pods, name, "spec: Forbidden: only cpu and memory resources are mutable");
+            throw ApiError.Invalid(ResourceCatalog.Pods, name, FieldError.Forbidden("spec", "only cpu and memory resources are mutable"));
         if (PodTemplates.QosClass(current) != PodTemplates.QosClass(proposed))
-            throw ApiError.Invalid(ResourceCatalog.Pods, name, "spec: Invalid value: \"" + PodTemplates.QosClass(proposed) + "\": Pod QOS Class may not change as a result of resizing");
+            throw ApiError.Invalid(ResourceCatalog.Pods, name, FieldError.Invalid("spec", PodTemplates.QosClass(proposed), "Pod QOS Class may not change as a result of resizing"));
         foreach (var container in (proposed["spec"]?["containers"] as JsonArray ?? []).OfType<JsonObject>())
         {
             foreach (var kind in new[] { "requests", "limits" })
@@ -34,7 +34,7 @@ internal static class PodResize
                 foreach (var (resource, value) in container["resources"]?[kind] as JsonObject ?? [])
                 {
                     if (!Quantity.TryParse(value?.ToString(), out _))
-                        throw ApiError.Invalid(ResourceCatalog.Pods, name, $"spec.containers[{container["name"]}].resources.{kind}[{resource}]: Invalid value: \"{value}\": quantities must match the regular expression");
+                        throw ApiError.Invalid(ResourceCatalog.Pods, name, FieldError.Invalid($"spec.containers[{container["name"]}].resources.{kind}[{resource}]", value?.ToString(), "quantities must match the regular expression"));
                 }
             }
         }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
-using Thoras.Sandbox.Api;
+using Thoras.Sandbox.Storage;
 using Thoras.Sandbox.Usage;
 
 namespace Thoras.Sandbox.Workloads;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Thoras.Sandbox.Admission;
-using Thoras.Sandbox.Api;
+using Thoras.Sandbox.Storage;
 
 namespace Thoras.Sandbox.Workloads;
 

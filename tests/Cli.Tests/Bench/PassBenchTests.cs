@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Thoras.Cli.Bench;
+using Thoras.Domain.Recommendation;
 using Xunit;
 
 namespace Thoras.Cli.Tests.Bench;
@@ -26,7 +27,7 @@ public sealed class PassBenchTests
         Assert.Equal(report.ForecastSeconds + report.ApplySeconds, report.PassSeconds, 3);
         Assert.True(report.Ratio >= 1, $"ratio {report.Ratio}");
         Assert.Contains(report.Calls, c => c.Kind == "k8s PATCH pods/resize" && c.Count == 8);
-        Assert.Contains(report.Calls, c => c.Kind == "table GET Usage" && c.Count == 9);
+        Assert.Contains(report.Calls, c => c.Kind == "table GET Usage" && c.Count == 5);
         Assert.Contains(report.Calls, c => c.Kind == "blob GET models" && c.Count == 9);
         Assert.True(report.Memory.AllocatedBytes > 0 && report.Memory.PeakWorkingSetBytes > 0 && report.Memory.PeakManagedBytes > 0);
         Assert.Equal((9 * 288L, 9), (report.Setup.BlocksWritten, report.Setup.ModelsSaved));

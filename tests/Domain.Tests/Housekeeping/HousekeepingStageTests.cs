@@ -1,6 +1,7 @@
 using Moq;
 using Thoras.Domain.Forecasting;
 using Thoras.Domain.Housekeeping;
+using Thoras.Domain.Recommendation;
 using Thoras.Domain.Suggestions;
 using Thoras.Domain.Targets;
 using Xunit;

@@ -100,6 +100,25 @@ public sealed class ApplyIntegrationTests(AzuriteFixture azurite) : IClassFixtur
     }
 
     [Fact]
+    public async Task RunOnce_ConfigMapScalingPausedMaybe_NothingAppliedAndTheReasonNamesTheConfigMap()
+    {
+        await using var world = await ApplyWorld.StartAsync(azurite);
+        await world.DeployAsync(replicas: 1);
+        var target = await world.CreateTargetAsync("web", VerticalSpec());
+        await world.PublishAsync(target, cpu: "400m", memory: "384Mi");
+        await world.Sandbox.Seed.ApplyAsync(Thoras.Sandbox.Seeding.Manifests.ConfigMap("thoras", "thoras-operator-system-config",
+            new Dictionary<string, string> { ["system-config.yaml"] = "scaling-paused: maybe\n" }));
+
+        var pass = await world.Stage.RunOnceAsync(CancellationToken.None);
+
+        var result = Assert.Single(pass.Targets);
+        Assert.Equal(ApplyOutcome.NotApplied, result.Outcome);
+        Assert.StartsWith("the pause mirror ConfigMap thoras/thoras-operator-system-config cannot be read", result.Detail, StringComparison.Ordinal);
+        Assert.All(await world.PodsAsync(), p => Assert.Equal(("250m", "256Mi"), (ApplyWorld.Cpu(p), ApplyWorld.Memory(p))));
+        Assert.Equal(TargetConditionReasons.Paused, (await world.StatusAsync("web")).Condition(TargetConditionTypes.Scaling)!.Reason);
+    }
+
+    [Fact]
     public async Task RunOnce_RecommendationModeTarget_NeverTouchesPodsOrNewPods()
     {
         await using var world = await ApplyWorld.StartAsync(azurite);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
 using Thoras.Domain.Forecasting;
 using Thoras.Domain.Pause;
+using Thoras.Domain.Recommendation;
 using Thoras.Domain.Suggestions;
 using Thoras.Domain.Targets;
 using Thoras.Functions.Forecasting;
@@ -119,7 +120,7 @@ public sealed class PipelineIntegrationTests(AzuriteFixture azurite) : IClassFix
         await using var world = await PipelineWorld.StartAsync(azurite);
         await world.DeployAsync(replicas: 1);
         await world.CreateVerticalTargetAsync("recommendation");
-        world.Sandbox.Faults.HangNext("GET", $"/apis/apps/v1/namespaces/{PipelineWorld.Namespace}/deployments/web", duration: TimeSpan.FromSeconds(60));
+        world.Sandbox.Faults.HangNext("GET", $"/apis/apps/v1/namespaces/{PipelineWorld.Namespace}/deployments", duration: TimeSpan.FromSeconds(60));
 
         var running = world.Forecast.RunOnceAsync(CancellationToken.None);
         var clock = System.Diagnostics.Stopwatch.StartNew();

@@ -7,6 +7,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Thoras.Domain.Forecasting;
+using Thoras.Domain.Recommendation;
 using Thoras.Domain.Suggestions;
 using Thoras.Domain.Targets;
 using Thoras.Functions.Hosting;

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Thoras.Domain.Recommendation;
 using Thoras.Domain.Suggestions;
 using Thoras.Functions.Hosting;
 using Xunit;

@@ -25,7 +25,7 @@ public sealed class PauseFunctionsTests(AzuriteFixture azurite) : IClassFixture<
     {
         var h = new PauseHarness(azurite);
 
-        var status = Body<PauseStatus>(await h.Functions.Pause(Request("GET", PausePath)));
+        var status = Body<PauseStatusView>(await h.Functions.Pause(Request("GET", PausePath)));
 
         Assert.False(status.Paused);
         Assert.Empty(status.Holders);
@@ -163,7 +163,7 @@ public sealed class PauseFunctionsTests(AzuriteFixture azurite) : IClassFixture<
         var h = new PauseHarness(azurite, appSettingPaused: true);
         await h.Service.SyncAppSettingAsync(CancellationToken.None);
 
-        var status = Body<PauseStatus>(await h.Functions.Pause(Request("GET", PausePath)));
+        var status = Body<PauseStatusView>(await h.Functions.Pause(Request("GET", PausePath)));
 
         Assert.True(status.Paused);
         Assert.True(status.AppSettingPaused);

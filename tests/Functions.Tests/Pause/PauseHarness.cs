@@ -29,8 +29,11 @@ internal sealed class PauseHarness
         Options = new PauseOptions { ScalingPaused = appSettingPaused };
         Targets.Setup(t => t.ListAsync(It.IsAny<CancellationToken>()))
             .ReturnsAsync([new AutonomousTarget("shop", "api", "uid-1"), new AutonomousTarget("shop", "web", "uid-2")]);
+        // The mocked mirror reads as missing (not paused), as a cluster where the app has not written it yet.
+        Mirror.Setup(m => m.ReadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(MirrorObservation.Missing);
+        Mirror.Setup(m => m.Name).Returns("ConfigMap thoras/thoras-operator-system-config");
         Service = new PauseService(Table, Table, mirror ?? Mirror.Object, [Reconcile.Object], Options, Time);
-        Functions = new PauseFunctions(Service, Targets.Object, Options, NullLogger<PauseFunctions>.Instance);
+        Functions = new PauseFunctions(Service, Targets.Object, NullLogger<PauseFunctions>.Instance);
         Windows = new MaintenanceWindowFunctions(Service, Time, NullLogger<MaintenanceWindowFunctions>.Instance);
     }
 

@@ -1,8 +1,10 @@
 using k8s;
 using k8s.Models;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.AspNetCore.Mvc;
 using Moq;
 using Thoras.Domain.Pause;
+using Thoras.Functions.Pause;
 using Thoras.Functions.Sync;
 using Thoras.Infrastructure.Kubernetes;
 using Thoras.Infrastructure.Storage;
@@ -138,6 +140,23 @@ public sealed class PauseMirrorEndToEndTests(AzuriteFixture azurite, SandboxClus
         Assert.Equal("scaling-paused: false\n", staleYaml);
         Assert.Equal("scaling-paused: true\n", await ScalingPausedYamlAsync(ns));
         Assert.True((await h.Table.ReadAsync(CancellationToken.None)).IsPaused);
+    }
+
+    [Fact]
+    public async Task Get_ConfigMapScalingPausedMaybe_PausedNamingTheUnreadableConfigMap()
+    {
+        var (h, ns, sync) = await NewAsync();
+        await sync.RunStepsAsync(CancellationToken.None);
+        await KubectlEditAsync(ns, "scaling-paused: maybe\n");
+
+        var result = (OkObjectResult)await h.Functions.Pause(Request("GET", "/api/system/pause"));
+
+        var status = Assert.IsType<PauseStatusView>(result.Value);
+        Assert.True(status.Paused);
+        var unreadable = Assert.Single(status.Unreadable);
+        Assert.Equal($"the pause mirror ConfigMap {ns}/{ConfigMapPauseMirror.ConfigMapName}", unreadable.Source);
+        Assert.Contains("scaling-paused must be true or false", unreadable.Error, StringComparison.Ordinal);
+        Assert.StartsWith($"the pause mirror ConfigMap {ns}/{ConfigMapPauseMirror.ConfigMapName} cannot be read", status.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

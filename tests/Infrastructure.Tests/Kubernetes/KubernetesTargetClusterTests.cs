@@ -46,6 +46,16 @@ public sealed class KubernetesTargetClusterTests : IClassFixture<SandboxClusterF
         return JsonNode.Parse(created.GetRawText())!.AsObject();
     }
 
+    /// <summary>Stores a target the CRD refuses, as one created before the CRD had its rules.</summary>
+    private Task<JsonObject> CreateInvalidAsync(string ns, string name, JsonObject spec) =>
+        _cluster.Sandbox.Seed.ApplyUnvalidatedAsync(new JsonObject
+        {
+            ["apiVersion"] = "thoras.ai/v1",
+            ["kind"] = "AIScaleTarget",
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = ns },
+            ["spec"] = spec,
+        });
+
     private async Task<JsonObject> ReadRawAsync(string ns, string name)
     {
         var read = await _cluster.Client.CustomObjects.GetNamespacedCustomObjectAsync<JsonElement>("thoras.ai", "v1", ns, "aiscaletargets", name);
@@ -106,7 +116,7 @@ public sealed class KubernetesTargetClusterTests : IClassFixture<SandboxClusterF
     {
         var ns = await _cluster.NewNamespaceAsync();
         await CreateAsync(ns, "good", DeploymentSpec());
-        await CreateAsync(ns, "bad", DeploymentSpec(verticalMode: "fast"));
+        await CreateInvalidAsync(ns, "bad", DeploymentSpec(verticalMode: "fast"));
 
         var listing = await _targets.ListAsync([ns], CancellationToken.None);
 
@@ -123,7 +133,7 @@ public sealed class KubernetesTargetClusterTests : IClassFixture<SandboxClusterF
         var ns = await _cluster.NewNamespaceAsync();
         var spec = DeploymentSpec();
         spec["horizontal"] = new JsonObject { ["mode"] = "autonomous" };
-        await CreateAsync(ns, "both", spec);
+        await CreateInvalidAsync(ns, "both", spec);
 
         var listing = await _targets.ListAsync([ns], CancellationToken.None);
 
@@ -157,7 +167,7 @@ public sealed class KubernetesTargetClusterTests : IClassFixture<SandboxClusterF
     public async Task GetAsync_InvalidTarget_ThrowsWithItsProblems()
     {
         var ns = await _cluster.NewNamespaceAsync();
-        await CreateAsync(ns, "bad", new JsonObject { ["vertical"] = new JsonObject { ["mode"] = "observe" } });
+        await CreateInvalidAsync(ns, "bad", new JsonObject { ["vertical"] = new JsonObject { ["mode"] = "observe" } });
 
         var error = await Assert.ThrowsAsync<InvalidTargetException>(() => _targets.GetAsync(new TargetKey(ns, "bad"), CancellationToken.None));
 
@@ -306,7 +316,7 @@ public sealed class KubernetesTargetClusterTests : IClassFixture<SandboxClusterF
     public async Task UpdateStatusAsync_InvalidTarget_GetsItsInvalidSpecCondition()
     {
         var ns = await _cluster.NewNamespaceAsync();
-        await CreateAsync(ns, "bad", new JsonObject { ["vertical"] = new JsonObject { ["mode"] = "observe" } });
+        await CreateInvalidAsync(ns, "bad", new JsonObject { ["vertical"] = new JsonObject { ["mode"] = "observe" } });
         var invalid = Assert.Single((await _targets.ListAsync([ns], CancellationToken.None)).Invalid);
 
         await _targets.UpdateStatusAsync(invalid.Key, invalid.Metadata.Uid,
@@ -392,6 +402,111 @@ public sealed class KubernetesTargetClusterTests : IClassFixture<SandboxClusterF
                 resolved.Pods.Count, resolved.SingleAutoscaler!.Name, resolved.SingleAutoscaler.MinReplicas!.Value,
                 Assert.Single(resolved.DisruptionBudgets).Name));
         Assert.All(resolved.Pods, p => Assert.Equal(("app", "250m"), (p.Containers.Single().Name, p.Containers.Single().Requests.Cpu.ToString())));
+    }
+
+    [Fact]
+    public async Task ListWorkloadsPodsAutoscalersAndBudgets_Namespace_EachOneListWithWhatResolutionNeeds()
+    {
+        var ns = await _cluster.NewNamespaceAsync();
+        await _cluster.Sandbox.Seed.ApplyAsync(
+        [
+            WorkloadBuilder.Deployment(ns, "web").WithReplicas(2).WithContainer("app", cpuRequest: "250m").Build(),
+            Manifests.HorizontalPodAutoscaler(ns, "web", "Deployment", "web", 2, 8),
+            Manifests.PodDisruptionBudget(ns, "web-pdb", new Dictionary<string, string> { ["app"] = "web" }, maxUnavailable: "1"),
+        ]);
+
+        var workload = Assert.Single(await _targets.ListWorkloadsAsync(ns, ScaleTargetRef.Deployment, CancellationToken.None));
+        var pods = await _targets.ListPodsAsync(ns, CancellationToken.None);
+        var hpa = Assert.Single(await _targets.ListAutoscalersAsync(ns, CancellationToken.None));
+        var pdb = Assert.Single(await _targets.ListDisruptionBudgetsAsync(ns, CancellationToken.None));
+
+        Assert.True(workload.Selector.Matches(new Dictionary<string, string> { ["app"] = "web" }));
+        Assert.Equal(2, pods.Count);
+        Assert.Equal(("Deployment", "web"), (hpa.ScaleTarget!.Kind, hpa.ScaleTarget.Name));
+        Assert.True(pdb.Selector!.Matches(new Dictionary<string, string> { ["app"] = "web" }));
+        Assert.Empty(await _targets.ListWorkloadsAsync(ns, ScaleTargetRef.StatefulSet, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task UpdateStatusAsync_SeenTarget_WritesWithoutReadingFirst()
+    {
+        var ns = await _cluster.NewNamespaceAsync();
+        await CreateAsync(ns, "web", DeploymentSpec());
+        var seen = (await _targets.ListAsync([ns], CancellationToken.None)).Targets.Single();
+        var reads = new List<string>();
+        using var recording = new RecordingCluster(_cluster, reads);
+
+        await recording.Targets.UpdateStatusAsync(seen, s => WithSuggestion(s, "s-1"), CancellationToken.None);
+
+        Assert.Equal(["PUT"], reads);
+        Assert.Equal("s-1", (string)(await ReadRawAsync(ns, "web"))["status"]!["latestSuggestion"]!["suggestionUID"]!);
+    }
+
+    [Fact]
+    public async Task UpdateStatusAsync_SeenTargetChangedSince_RereadsAndKeepsTheOtherWrite()
+    {
+        var ns = await _cluster.NewNamespaceAsync();
+        var uid = Uid(await CreateAsync(ns, "web", DeploymentSpec()));
+        var seen = (await _targets.ListAsync([ns], CancellationToken.None)).Targets.Single();
+        await _targets.UpdateStatusAsync(seen.Key, uid, s => s with { LastProcessedSuggestionUID = "other-writer" }, CancellationToken.None);
+
+        await _targets.UpdateStatusAsync(seen, s => WithSuggestion(s, "s-1"), CancellationToken.None);
+
+        var status = (await ReadRawAsync(ns, "web"))["status"]!;
+        Assert.Equal(("s-1", "other-writer"), ((string)status["latestSuggestion"]!["suggestionUID"]!, (string)status["lastProcessedSuggestionUID"]!));
+    }
+
+    [Fact]
+    public async Task UpdateStatusAsync_SeenTargetRecreatedUnderTheSameName_ThrowsNotFound()
+    {
+        var ns = await _cluster.NewNamespaceAsync();
+        await CreateAsync(ns, "web", DeploymentSpec());
+        var seen = (await _targets.ListAsync([ns], CancellationToken.None)).Targets.Single();
+        await _cluster.Client.CustomObjects.DeleteNamespacedCustomObjectAsync("thoras.ai", "v1", ns, "aiscaletargets", "web");
+        await CreateAsync(ns, "web", DeploymentSpec());
+
+        await Assert.ThrowsAsync<TargetNotFoundException>(() => _targets.UpdateStatusAsync(seen, s => WithSuggestion(s, "old"), CancellationToken.None));
+        Assert.Null((await ReadRawAsync(ns, "web"))["status"]?["latestSuggestion"]);
+    }
+
+    [Fact]
+    public async Task UpdateStatusAsync_SeenTargetNothingChanges_NoCall()
+    {
+        var ns = await _cluster.NewNamespaceAsync();
+        await CreateAsync(ns, "web", DeploymentSpec());
+        var seen = (await _targets.ListAsync([ns], CancellationToken.None)).Targets.Single();
+        var calls = new List<string>();
+        using var recording = new RecordingCluster(_cluster, calls);
+
+        await recording.Targets.UpdateStatusAsync(seen, s => s, CancellationToken.None);
+
+        Assert.Empty(calls);
+    }
+
+    /// <summary>The adapter over a client that notes the method of every request it sends.</summary>
+    private sealed class RecordingCluster : IDisposable
+    {
+        private readonly k8s.Kubernetes client;
+
+        public RecordingCluster(SandboxClusterFixture cluster, List<string> methods)
+        {
+            client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = cluster.Sandbox.BaseUrl.ToString() }, new Noting(methods));
+            Targets = new KubernetesTargetCluster(client, NullLogger<KubernetesTargetCluster>.Instance);
+        }
+
+        public KubernetesTargetCluster Targets { get; }
+
+        public void Dispose() => client.Dispose();
+
+        private sealed class Noting(List<string> methods) : DelegatingHandler
+        {
+            protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+            {
+                lock (methods)
+                    methods.Add(request.Method.Method);
+                return base.SendAsync(request, cancellationToken);
+            }
+        }
     }
 
     [Fact]

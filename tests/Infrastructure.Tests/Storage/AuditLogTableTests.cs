@@ -123,6 +123,62 @@ public sealed class AuditLogTableTests(AzuriteFixture azurite) : IClassFixture<A
     }
 
     [Fact]
+    public async Task ReadPageAsync_AfterTheLastRecordOfAPage_ContinuesIntoEarlierMonths()
+    {
+        var log = NewLog();
+        var january = new DateTimeOffset(2026, 1, 31, 23, 0, 0, TimeSpan.Zero);
+        var february = new DateTimeOffset(2026, 2, 10, 0, 0, 0, TimeSpan.Zero);
+        var march = new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
+        foreach (var at in new[] { january, february, march })
+            await log.AppendAsync(Record(at), CancellationToken.None);
+        var query = new AuditQuery { Since = january.AddDays(-1), Limit = 2 };
+
+        var first = await log.ReadPageAsync(query, CancellationToken.None);
+        var second = await log.ReadPageAsync(query with { After = first.Records[^1].Id }, CancellationToken.None);
+
+        Assert.Equal([march, february, january], first.Records.Concat(second.Records).Select(r => r.At));
+        Assert.Equal((true, false), (first.HasMore, second.HasMore));
+    }
+
+    [Fact]
+    public async Task ReadPageAsync_SameInstantAcrossAPageBoundary_ReadsEachRecordOnce()
+    {
+        var log = NewLog();
+        var ids = new List<string>();
+        for (var i = 0; i < 3; i++)
+            ids.Add((await log.AppendAsync(Record(Now.AddMinutes(-1)), CancellationToken.None)).Id);
+
+        var first = await log.ReadPageAsync(new AuditQuery { Limit = 2 }, CancellationToken.None);
+        var second = await log.ReadPageAsync(new AuditQuery { Limit = 2, After = first.Records[^1].Id }, CancellationToken.None);
+
+        Assert.Equal(ids.Order(StringComparer.Ordinal), first.Records.Concat(second.Records).Select(r => r.Id).Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("hello")]
+    [InlineData("202613/9999999999999999999-0123456789abcdef0123456789abcdef")]
+    [InlineData("202603/99-0123456789abcdef0123456789abcdef")]
+    public async Task ReadPageAsync_AfterIsNotARecordId_ThrowsFormatException(string after)
+    {
+        var log = NewLog();
+
+        await Assert.ThrowsAsync<FormatException>(() => log.ReadPageAsync(new AuditQuery { After = after }, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task ListAsync_ActorAndActionFilters_ReturnOnlyMatches()
+    {
+        var log = NewLog();
+        await log.AppendAsync(Record(Now.AddMinutes(-3)) with { Actor = "bob" }, CancellationToken.None);
+        await log.AppendAsync(Record(Now.AddMinutes(-2), "resume") with { Actor = "bob" }, CancellationToken.None);
+        await log.AppendAsync(Record(Now.AddMinutes(-1)), CancellationToken.None);
+
+        var listed = await log.ListAsync(new AuditQuery { Actor = "bob", Action = "pause" }, CancellationToken.None);
+
+        Assert.Equal(Now.AddMinutes(-3), Assert.Single(listed).At);
+    }
+
+    [Fact]
     public async Task ListAsync_NoTableYet_ReturnsEmpty()
     {
         var log = NewLog();
@@ -138,5 +194,20 @@ public sealed class AuditLogTableTests(AzuriteFixture azurite) : IClassFixture<A
         await Assert.ThrowsAsync<ArgumentException>(() => log.AppendAsync(Record(Now) with { Actor = " " }, CancellationToken.None));
 
         Assert.Empty(await log.ListAsync(new AuditQuery(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task AppendAllAsync_RecordsAcrossTwoMonthsAndMoreThanOneBatch_AllStoredWithIds()
+    {
+        var log = NewLog();
+        var records = Enumerable.Range(0, 130).Select(i => Record(Now.AddMinutes(-i - 1), "apply-vertical", $"shop/t{i}")).Append(Record(new DateTimeOffset(2026, 2, 27, 9, 0, 0, TimeSpan.Zero))).ToList();
+
+        var stored = await log.AppendAllAsync(records, CancellationToken.None);
+        var listed = await log.ListAsync(new AuditQuery { Since = Now.AddDays(-30), Limit = 1000 }, CancellationToken.None);
+
+        Assert.Equal(131, listed.Count);
+        Assert.Equal(records.Select(r => r.Subject), stored.Select(r => r.Subject));
+        Assert.All(stored, r => Assert.NotEmpty(r.Id));
+        Assert.Equal(stored.Select(r => r.Id).Order(StringComparer.Ordinal), listed.Select(r => r.Id).Order(StringComparer.Ordinal));
     }
 }

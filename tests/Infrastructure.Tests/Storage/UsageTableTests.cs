@@ -203,4 +203,77 @@ public sealed class UsageTableTests(AzuriteFixture azurite) : IClassFixture<Azur
     {
         await Assert.ThrowsAsync<ArgumentException>(() => NewTable().AppendAsync("uid-1", "pod/cpu", Blocks(1), CancellationToken.None));
     }
+
+    [Fact]
+    public async Task ListAsync_SeveralSeries_EachItsOwnBlocksInOneRead()
+    {
+        var table = NewTable();
+        await table.AppendAsync("uid-1", "pod:cpu", Blocks(3), CancellationToken.None);
+        await table.AppendAsync("uid-1", "pod:memory", Blocks(2, 100), CancellationToken.None);
+        await table.AppendAsync("uid-1", "total:cpu", Blocks(4, 7), CancellationToken.None);
+
+        var read = await table.ListAsync("uid-1", ["pod:cpu", "pod:memory", "container:none:cpu"], Start.AddMinutes(5), CancellationToken.None);
+
+        Assert.Equal((2, 1, 0), (read["pod:cpu"].Count, read["pod:memory"].Count, read["container:none:cpu"].Count));
+        Assert.Equal(101, read["pod:memory"][0].Max);
+    }
+
+    [Fact]
+    public async Task ListAsync_MoreSeriesThanOneFilterHolds_ReadsThemAll()
+    {
+        var table = NewTable();
+        var series = Enumerable.Range(0, 9).Select(i => $"container:c{i}:cpu").ToList();
+        foreach (var name in series)
+            await table.AppendAsync("uid-1", name, Blocks(1), CancellationToken.None);
+
+        var read = await table.ListAsync("uid-1", series, Start, CancellationToken.None);
+
+        Assert.All(series, s => Assert.Single(read[s]));
+    }
+
+    [Fact]
+    public async Task FoldAsync_EverySeries_FoldsIntoTheStoredBlockOrStartsOne()
+    {
+        var table = NewTable();
+        await table.AppendAsync("uid-1", "pod:cpu", [new UsageBlock(Start, 4, 2, 2)], CancellationToken.None);
+
+        await table.FoldAsync("uid-1", Start, new Dictionary<string, Func<UsageBlock?, UsageBlock>>
+        {
+            ["pod:cpu"] = b => new UsageBlock(Start, Math.Max(b!.Value.Max, 6), 3, b.Value.Count + 1),
+            ["pod:memory"] = b => new UsageBlock(Start, b is null ? 1 : -1, 1, 1),
+        }, CancellationToken.None);
+
+        var read = await table.ListAsync("uid-1", ["pod:cpu", "pod:memory"], Start, CancellationToken.None);
+        Assert.Equal(new UsageBlock(Start, 6, 3, 3), read["pod:cpu"].Single());
+        Assert.Equal(new UsageBlock(Start, 1, 1, 1), read["pod:memory"].Single());
+    }
+
+    [Fact]
+    public async Task FoldAsync_ConcurrentWriters_NoSampleLost()
+    {
+        var table = NewTable();
+
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => table.FoldAsync("uid-1", Start, new Dictionary<string, Func<UsageBlock?, UsageBlock>>
+        {
+            ["pod:cpu"] = b => new UsageBlock(Start, 1, 1, (b?.Count ?? 0) + 1),
+            ["pod:memory"] = b => new UsageBlock(Start, 1, 1, (b?.Count ?? 0) + 1),
+        }, CancellationToken.None)));
+
+        var read = await table.ListAsync("uid-1", ["pod:cpu", "pod:memory"], Start, CancellationToken.None);
+        Assert.Equal((6, 6), (read["pod:cpu"].Single().Count, read["pod:memory"].Single().Count));
+    }
+
+    [Fact]
+    public async Task FoldAsync_LaterBlockOfTheDay_KeepsTheEarlierBlocks()
+    {
+        var table = NewTable();
+        await table.AppendAsync("uid-1", "pod:cpu", Blocks(2), CancellationToken.None);
+
+        await table.FoldAsync("uid-1", Start.AddMinutes(10), new Dictionary<string, Func<UsageBlock?, UsageBlock>>
+        {
+            ["pod:cpu"] = _ => new UsageBlock(Start.AddMinutes(10), 9, 9, 1),
+        }, CancellationToken.None);
+
+        Assert.Equal([1.0, 2.0, 9.0], (await table.ListAsync("uid-1", "pod:cpu", Start, CancellationToken.None)).Select(b => b.Max));
+    }
 }

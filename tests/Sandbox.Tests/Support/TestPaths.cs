@@ -19,6 +19,10 @@ public static class TestPaths
         }
     }
 
+    /// <summary>The chart's AIScaleTarget CRD, the one a real cluster gets.</summary>
+    public static string ChartCrd => WalkUp(d => Path.Combine(d, "infra", "k8s", "chart", "crds", "aiscaletargets.thoras.ai.yaml"), File.Exists)
+        ?? throw new FileNotFoundException("infra/k8s/chart/crds/aiscaletargets.thoras.ai.yaml not found");
+
     private static string? WalkUp(Func<string, string> candidate, Func<string, bool> exists)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

@@ -2,6 +2,7 @@ using System.Globalization;
 using k8s;
 using Microsoft.Extensions.Time.Testing;
 using Thoras.Sandbox.Seeding;
+using Thoras.Sandbox.Usage;
 using Thoras.Sandbox.Tests.Support;
 
 namespace Thoras.Sandbox.Tests.Workloads;
@@ -118,5 +119,71 @@ public sealed class UsageReplayTests : IAsyncLifetime
 
         Assert.Empty(early.Items);
         Assert.Single(later.Items);
+    }
+
+    private async Task<string> PodNameAsync() => Assert.Single((await client.CoreV1.ListNamespacedPodAsync("apps")).Items).Metadata.Name;
+
+    private async Task<k8s.Models.V1ContainerStatus> ContainerStatusAsync() =>
+        Assert.Single((await client.CoreV1.ListNamespacedPodAsync("apps")).Items).Status.ContainerStatuses[0];
+
+    [Fact]
+    public async Task ResizePod_HalvedCpuRequest_LeavesReportedUsageWhereItWas()
+    {
+        await sandbox.Seed.ApplyAsync(WorkloadBuilder.Deployment("apps", "web").WithContainer("app", cpuRequest: "1", memoryRequest: "256Mi")
+            .WithUsage("ratio:0.6").Build());
+        var before = await CpuCoresAsync();
+
+        await client.CoreV1.PatchNamespacedPodResizeAsync(Patch.Strategic("""{"spec":{"containers":[{"name":"app","resources":{"requests":{"cpu":"500m"}}}]}}"""),
+            await PodNameAsync(), "apps");
+        var after = await CpuCoresAsync();
+
+        Assert.Equal((0.6m, 0.6m), (before, after));
+    }
+
+    [Fact]
+    public async Task DeploymentTemplate_RequestsChanged_NewPodsKeepTheOriginalDemand()
+    {
+        await sandbox.Seed.ApplyAsync(WorkloadBuilder.Deployment("apps", "web").WithContainer("app", cpuRequest: "1", memoryRequest: "256Mi")
+            .WithUsage("ratio:0.6").Build());
+
+        await client.AppsV1.PatchNamespacedDeploymentAsync(Patch.Strategic(
+            """{"spec":{"template":{"spec":{"containers":[{"name":"app","resources":{"requests":{"cpu":"250m"}}}]}}}}"""), "web", "apps");
+
+        Assert.Equal(0.6m, await CpuCoresAsync());
+    }
+
+    [Fact]
+    public async Task PodMetrics_ExplicitUsageScale_ScalesTheTraceToIt()
+    {
+        var workload = WorkloadBuilder.Deployment("apps", "web").WithContainer("app", cpuRequest: "100m", memoryRequest: "256Mi").WithUsage("ratio:0.5").Build();
+        workload["metadata"]!["annotations"]![UsageAnnotations.Scale] = """{"app":{"cpu":"3","memory":"1Gi"}}""";
+
+        await sandbox.Seed.ApplyAsync(workload);
+
+        Assert.Equal(1.5m, await CpuCoresAsync());
+    }
+
+    [Fact]
+    public async Task PodMetrics_CpuDemandAboveTheLimit_IsThrottledAtTheLimit()
+    {
+        await sandbox.Seed.ApplyAsync(WorkloadBuilder.Deployment("apps", "web").WithContainer("app", cpuRequest: "500m", memoryRequest: "256Mi", cpuLimit: "600m")
+            .WithCpuUsage("ratio:2").Build());
+
+        Assert.Equal(0.6m, await CpuCoresAsync());
+    }
+
+    [Fact]
+    public async Task ResizePod_MemoryLimitBelowDemand_IsOomKilledAtOnceAndRestartedWithTheNewLimit()
+    {
+        await sandbox.Seed.ApplyAsync(WorkloadBuilder.Deployment("apps", "web").WithContainer("app", cpuRequest: "100m", memoryRequest: "256Mi", memoryLimit: "512Mi")
+            .WithMemoryUsage("ratio:1.5").Build());
+        var before = await ContainerStatusAsync();
+
+        await client.CoreV1.PatchNamespacedPodResizeAsync(Patch.Strategic("""{"spec":{"containers":[{"name":"app","resources":{"limits":{"memory":"300Mi"}}}]}}"""),
+            await PodNameAsync(), "apps");
+        var after = await ContainerStatusAsync();
+
+        Assert.Equal(0, before.RestartCount);
+        Assert.Equal((1, "OOMKilled", "300Mi"), (after.RestartCount, after.LastState.Terminated.Reason, after.Resources.Limits["memory"].ToString()));
     }
 }

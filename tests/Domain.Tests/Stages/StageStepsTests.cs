@@ -1,0 +1,40 @@
+using Microsoft.Extensions.Time.Testing;
+using Thoras.Domain.Stages;
+using Xunit;
+
+namespace Thoras.Domain.Tests.Stages;
+
+/// <summary>The timing of a stage's named steps.</summary>
+public sealed class StageStepsTests
+{
+    [Fact]
+    public async Task RunAsync_StepRunsTwice_CountedTwiceWithTotalAndLongest()
+    {
+        var time = new FakeTimeProvider();
+        var steps = new StageSteps("apply", time);
+
+        await steps.RunAsync(StageSteps.Load, () =>
+        {
+            time.Advance(TimeSpan.FromMilliseconds(30));
+            return Task.FromResult(1);
+        });
+        steps.Run(StageSteps.Plan, () => 0);
+        await steps.RunAsync(StageSteps.Load, () =>
+        {
+            time.Advance(TimeSpan.FromMilliseconds(10));
+            return Task.CompletedTask;
+        });
+
+        Assert.Equal(
+            [new StepTiming("load", 2, TimeSpan.FromMilliseconds(40), TimeSpan.FromMilliseconds(30)), new StepTiming("plan", 1, TimeSpan.Zero, TimeSpan.Zero)],
+            steps.Timings);
+    }
+
+    [Fact]
+    public void Describe_Timings_OneLineForALog()
+    {
+        var line = StepTiming.Describe([new("load", 1, TimeSpan.FromMilliseconds(120), TimeSpan.FromMilliseconds(120)), new("act", 3, TimeSpan.FromMilliseconds(90), TimeSpan.FromMilliseconds(50))]);
+
+        Assert.Equal("load 120 ms, act 3x 90 ms (max 50 ms)", line);
+    }
+}
