@@ -28,7 +28,7 @@ public sealed record RecommendationInput(
 /// <param name="Replicas">The horizontal suggestion; null when none could be made.</param>
 /// <param name="HorizontalHasEnoughData">Whether the horizontal series has <c>min_lookback_to_scale</c> of history.</param>
 /// <param name="ReplicasProblem">Why no replica count can be derived, when that is the workload's fault.</param>
-/// <param name="StatesToSave">Series → a forecaster state that changed (it was retrained) and is to be saved.</param>
+/// <param name="StatesToSave">Series → the forecaster state after this forecast, to be saved (every series with a trained model).</param>
 public sealed record TargetRecommendation(
     IReadOnlyList<SeriesForecast> Series,
     IReadOnlyList<ResourceRecommendation>? Containers,
@@ -165,7 +165,11 @@ public sealed class TargetRecommender(ForecastOptions options)
         var forecast = forecaster.Suggest();
         var retrained = forecaster.Predictor.TrainedAt != trainedBefore;
         byte[]? state = null;
-        if (retrained)
+
+        // Saved after every forecast, not only after a retraining: the change policy's memory (the bound in force, the
+        // budget, a lowering under way) and the bound the next blocks are scored against move every interval, and
+        // the next tick must continue from them exactly as the backtest's uninterrupted replay does.
+        if (forecaster.Predictor.Model is not null)
         {
             using var buffer = new MemoryStream();
             forecaster.SaveState(buffer);
