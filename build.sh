@@ -5,6 +5,7 @@
 #   ./build.sh build   restore and build only
 #   ./build.sh tools   install the pinned tools (Azurite, kubectl, helm) only
 #   ./build.sh dashboard  bundle the dashboard (src/Dashboard) only
+# With no command it prints this usage.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -74,6 +75,32 @@ build() {
   bundle_dashboard
   log "dotnet build"
   dotnet build ThorasFunctions.sln -c "${CONFIGURATION:-Debug}" -nologo -clp:ErrorsOnly
+  install_launchers
+}
+
+# thoras and kubectl-thoras in .tools/: with .tools on PATH, `thoras status` and `kubectl thoras status` (kubectl's
+# plugin convention) run the CLI just built.
+install_launchers() {
+  mkdir -p "$TOOLS"
+  local name
+  for name in thoras kubectl-thoras; do
+    printf '#!/bin/sh\nexec dotnet "%s/src/Cli/bin/%s/net10.0/thoras.dll" "$@"\n' "$ROOT" "${CONFIGURATION:-Debug}" >"$TOOLS/$name"
+    chmod 0755 "$TOOLS/$name"
+  done
+}
+
+usage() {
+  cat <<'USAGE'
+usage: ./build.sh <command> [options]
+  test           install what is missing, build, run every test and infra check; ends with "N passed, N failed"
+  run [options]  build and start the app locally on embedded defaults (Azurite + the sandbox cluster);
+                 options go to thoras serve ('./build.sh run --help' lists them)
+  build          restore and build only (also installs the thoras and kubectl-thoras launchers in .tools/)
+  tools          install the pinned tools (Azurite, kubectl, helm) only
+  dashboard      bundle the dashboard (src/Dashboard) only
+  soak [minutes] [speed-up]  build, then the soak: thoras serve on sped-up time under light load, RSS sampled
+                 each minute, passing when flat within 10 % after warm-up (defaults 120 min at 60x)
+USAGE
 }
 
 # Infra checks run as named checks; each prints PASS/FAIL and counts in the summary.
@@ -140,17 +167,29 @@ test_all() {
 }
 
 run_local() {
+  case " $* " in
+    *" --help "*|*" -h "*)
+      # Answered without building: by the built command when there is one, else from its source.
+      if [ -f src/Cli/bin/"${CONFIGURATION:-Debug}"/net10.0/thoras.dll ]; then
+        exec dotnet src/Cli/bin/"${CONFIGURATION:-Debug}"/net10.0/thoras.dll serve --help
+      fi
+      sed -n '/public const string Usage = """/,/""";/p' src/Cli/Serve/ServeOptions.cs | sed '1d;$d;s/^        //'
+      return 0 ;;
+  esac
   install_tools
   build
   exec dotnet src/Cli/bin/"${CONFIGURATION:-Debug}"/net10.0/thoras.dll serve "$@"
 }
 
-cmd="${1:-test}"; shift || true
+cmd="${1:-}"; shift || true
 case "$cmd" in
   test) test_all ;;
   run) run_local "$@" ;;
   build) install_tools; build ;;
   tools) install_tools ;;
   dashboard) bundle_dashboard ;;
-  *) echo "usage: ./build.sh test|run|build|tools|dashboard" >&2; exit 2 ;;
+  soak) install_tools; build; tests/Soak/soak.sh "$@" ;;
+  help|--help|-h) usage ;;
+  "") usage; exit 2 ;;
+  *) usage >&2; exit 2 ;;
 esac

@@ -1,6 +1,7 @@
 using Thoras.Cli;
 using Thoras.Cli.Backtest;
 using Thoras.Cli.Bench;
+using Thoras.Cli.Operator;
 using Thoras.Cli.Serve;
 
 const string usage = """
@@ -10,6 +11,8 @@ const string usage = """
       backtest   replay usage traces through the forecaster and the baselines
       bench      time training and forecasting per target on 14 days of 5-minute data
       bench pass time one forecast + apply pass over a fleet (Azurite + sandbox) against its I/O time
+      status, pause, resume, mode, unenroll, windows, audit
+                 operate a running app over its HTTP API (also as 'kubectl thoras ...'); see 'thoras status --help'
     run 'thoras <command> --help' for a command's options.
     """;
 
@@ -32,6 +35,7 @@ try
         "bench" => BenchCommand.Run(rest, Console.Out),
         "serve" when rest.Contains("--help") => Help(ServeOptions.Usage),
         "serve" => await Serve(rest),
+        var command when OperatorCommand.Commands.Contains(command) => await OperatorCommand.RunAsync(command, rest, Console.Out, Console.Error, CancellationToken.None),
         _ => Fail($"unknown command '{args[0]}'.\n{usage}"),
     };
 }
@@ -40,22 +44,11 @@ catch (Exception e) when (e is CommandLineException or TraceFormatException or A
     return Fail(e.Message);
 }
 
-// Ctrl-C and SIGTERM stop serve cleanly: the app, then the sandbox and Azurite.
+// Ctrl-C, SIGINT, SIGTERM, SIGHUP and SIGQUIT stop serve cleanly: the app, then the sandbox and Azurite.
 static async Task<int> Serve(string[] options)
 {
     using var stop = new CancellationTokenSource();
-    Console.CancelKeyPress += (_, e) =>
-    {
-        e.Cancel = true;
-        stop.Cancel();
-    };
-    using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(
-        System.Runtime.InteropServices.PosixSignal.SIGTERM,
-        context =>
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        });
+    using var signals = StopSignals.Register(stop);
     return await ServeCommand.RunAsync(options, Console.Out, stop.Token);
 }
 

@@ -41,6 +41,14 @@ public sealed record PassReport
     /// <summary>How many calls the pass made.</summary>
     public int CallCount => Calls.Sum(c => c.Count);
 
+    /// <summary>Calls per target of the pass: Kubernetes API requests, and Storage requests (tables and blobs).</summary>
+    public CallsPerTarget CallsPerTarget => new(
+        PerTarget(Calls.Where(c => c.Kind.StartsWith("k8s ", StringComparison.Ordinal)).Sum(c => c.Count)),
+        PerTarget(Calls.Where(c => c.Kind.StartsWith("table ", StringComparison.Ordinal) || c.Kind.StartsWith("blob ", StringComparison.Ordinal)).Sum(c => c.Count)));
+
+    /// <summary>The named steps of each stage (load, plan, act, record) with how often each ran and how long it took.</summary>
+    public required StepFigures Steps { get; init; }
+
     /// <summary>Forecast outcomes by name (Published, Observed, NotDue, Failed).</summary>
     public required IReadOnlyDictionary<string, int> ForecastOutcomes { get; init; }
 
@@ -83,6 +91,15 @@ public sealed record PassReport
         foreach (var call in Calls)
             Line("{0,-40} {1,7} {2,10:0.000} {3,9:0.00} {4,9:0.0}", call.Kind, call.Count, call.TotalSeconds, call.MeanMilliseconds, call.MaxMilliseconds);
         Line("{0,-40} {1,7}", "all", CallCount);
+        Line("per target: kubernetes {0:0.000}, storage {1:0.000}", CallsPerTarget.Kubernetes, CallsPerTarget.Storage);
+        text.AppendLine();
+        Line("{0,-10} {1,-8} {2,7} {3,10} {4,9}", "steps", "step", "runs", "total s", "max ms");
+        foreach (var (stage, steps) in new[] { ("forecast", Steps.Forecast), ("apply", Steps.Apply) })
+        {
+            foreach (var step in steps)
+                Line("{0,-10} {1,-8} {2,7} {3,10:0.000} {4,9:0.0}", stage, step.Step, step.Count, step.TotalSeconds, step.LongestMilliseconds);
+        }
+
         text.AppendLine();
         Line("forecast   {0}; series {1}: {2} loaded a stored model, {3} retrained",
             Outcomes(ForecastOutcomes), Series.Forecast, Series.LoadedModel, Series.Retrained);
@@ -106,6 +123,8 @@ public sealed record PassReport
 
     private static double Divide(double a, double b) => b > 0 ? a / b : double.PositiveInfinity;
 
+    private double PerTarget(int calls) => Fleet.Targets > 0 ? Math.Round((double)calls / Fleet.Targets, 3) : 0;
+
     private static double Mb(double bytes) => bytes / (1024 * 1024);
 
     private static string Outcomes(IReadOnlyDictionary<string, int> outcomes) =>
@@ -120,6 +139,20 @@ public sealed record SetupFigures(double FleetSeconds, double UsageSeconds, long
 
 /// <summary>The calls of one kind.</summary>
 public sealed record CallFigures(string Kind, int Count, double TotalSeconds, double MeanMilliseconds, double MaxMilliseconds);
+
+/// <summary>Calls per target of a pass, by service.</summary>
+public sealed record CallsPerTarget(double Kubernetes, double Storage);
+
+/// <summary>The named steps of the forecast and the apply stage in the pass.</summary>
+public sealed record StepFigures(IReadOnlyList<StepFigure> Forecast, IReadOnlyList<StepFigure> Apply)
+{
+    /// <summary>The figures of <paramref name="timings"/>.</summary>
+    public static IReadOnlyList<StepFigure> Of(IEnumerable<Thoras.Domain.Stages.StepTiming> timings) =>
+        [.. (timings ?? []).Select(t => new StepFigure(t.Step, t.Count, t.Total.TotalSeconds, t.Longest.TotalMilliseconds))];
+}
+
+/// <summary>One named step: how often it ran (per target for per-target steps), its summed time and its longest run.</summary>
+public sealed record StepFigure(string Step, int Count, double TotalSeconds, double LongestMilliseconds);
 
 /// <summary>Series forecast in the pass.</summary>
 public sealed record SeriesFigures(int Forecast, int LoadedModel, int Retrained);

@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Thoras.Functions.Hosting;
 using Thoras.Functions.Http;
 
 namespace Thoras.Cli.LocalHost;
@@ -27,32 +28,43 @@ public sealed class FunctionInvoker(ILogger<FunctionInvoker> logger, FunctionKey
         }
 
         var watch = Stopwatch.StartNew();
-        try
+        using var telemetry = FunctionTelemetry.StartHttp(function.Name, context.Request.Method, function.Route);
+        using (var deadline = RequestDeadline.Begin(context))
         {
-            var result = await InvokeAsync(function.Method, context.RequestServices, p => BindHttp(p, context), context.RequestAborted);
-            await WriteResultAsync(context, result);
-        }
-        catch (Exception ex) when (!context.Response.HasStarted)
-        {
-            await ProblemDetailsMiddleware.RespondAsync(context, ex, logger, function.Name);
+            try
+            {
+                var result = await InvokeAsync(function.Method, context.RequestServices, p => BindHttp(p, context), context.RequestAborted);
+                await WriteResultAsync(context, result);
+            }
+            catch (Exception ex) when (!context.Response.HasStarted)
+            {
+                await ProblemDetailsMiddleware.RespondAsync(context, deadline.Explain(ex), logger, function.Name);
+            }
         }
 
-        logger.LogInformation("Executed {Function} ({Method} {Path}) -> {Status} in {ElapsedMs} ms",
-            function.Name, context.Request.Method, context.Request.Path.Value, context.Response.StatusCode, watch.ElapsedMilliseconds);
+        telemetry.Answered(context.Response.StatusCode);
+
+        // Requests are detail (the webhook alone makes several a minute): shown with --verbose, or when they fail.
+        // The path is redacted: the admission webhook's carries its secret.
+        logger.Log(context.Response.StatusCode >= 500 ? LogLevel.Warning : LogLevel.Debug, "Executed {Function} ({Method} {Path}) -> {Status} in {ElapsedMs} ms",
+            function.Name, context.Request.Method, RequestPaths.Redact(context.Request.Path), context.Response.StatusCode, watch.ElapsedMilliseconds);
     }
 
     public async Task InvokeTimerAsync(IServiceProvider services, TimerFunction function, bool isPastDue, CancellationToken cancellationToken)
     {
         var watch = Stopwatch.StartNew();
         await using var scope = services.CreateAsyncScope();
+        using var telemetry = FunctionTelemetry.StartRun(function.Name, "timer");
+        var summary = TickSummary.Begin();
         try
         {
             var timer = new TimerInfo { IsPastDue = isPastDue };
             await InvokeAsync(function.Method, scope.ServiceProvider, p => BindTimer(p, timer, cancellationToken), cancellationToken);
-            logger.LogInformation("Executed timer {Function} in {ElapsedMs} ms", function.Name, watch.ElapsedMilliseconds);
+            logger.LogInformation("{Function} tick in {ElapsedMs} ms: {Summary}", function.Name, watch.ElapsedMilliseconds, summary.Value ?? "done");
         }
         catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
+            telemetry.Fail(ex.Message);
             logger.LogError(ex is TargetInvocationException { InnerException: { } inner } ? inner : ex,
                 "Timer {Function} failed after {ElapsedMs} ms", function.Name, watch.ElapsedMilliseconds);
         }

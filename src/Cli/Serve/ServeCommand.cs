@@ -3,6 +3,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
 using Thoras.Cli.LocalHost;
 using Thoras.Domain.Apply;
 using Thoras.Domain.Recommendation;
@@ -26,17 +27,17 @@ public static class ServeCommand
         if (options.Fresh)
             ServeState.Reset(state);
         var root = AzuriteProcess.FindRepositoryRoot();
-        using var loggerFactory = LoggerFactory.Create(b => ConfigureLogging(b));
+        using var loggerFactory = LoggerFactory.Create(b => ConfigureLogging(b, options.Verbose));
         var log = loggerFactory.CreateLogger("thoras.serve");
 
-        await using var azurite = options.StorageConnectionString is null
-            ? await AzuriteProcess.StartAsync(new AzuriteOptions { RepositoryRoot = root, InMemory = false, DataDirectory = Directory.CreateDirectory(ServeState.AzuriteDirectory(state)).FullName }, cancellationToken)
-            : null;
+        var azuriteOptions = new AzuriteOptions { RepositoryRoot = root, InMemory = false, DataDirectory = Directory.CreateDirectory(ServeState.AzuriteDirectory(state)).FullName };
+        var azurite = options.StorageConnectionString is null ? await AzuriteProcess.StartAsync(azuriteOptions, cancellationToken) : null;
+        await using var supervisor = azurite is null ? null : new AzuriteSupervisor(azurite, azuriteOptions, log);
         var storage = options.StorageConnectionString ?? azurite!.ConnectionString;
         log.LogInformation("Storage: {Storage}", azurite is null ? "the given connection string" : $"Azurite on 127.0.0.1:{azurite.TablePort} (tables)");
 
         var key = FunctionKey.LoadOrCreate(Path.Combine(state, "function-key"));
-        var admissionSecret = key.Value.Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal);
+        var admissionSecret = AdmissionSecret.LoadOrCreate(Path.Combine(state, "admission-secret"));
         var appBase = new Uri($"http://127.0.0.1:{options.Port}");
         var clock = new ScaledTimeProvider(options.SpeedUp, start: ServeState.ClockStart(state, options.SpeedUp, TimeProvider.System));
 
@@ -73,6 +74,9 @@ public static class ServeCommand
             // sped-up clock they would shrink by the speed-up (20 s to 1 s at 20x), so they are stretched to match.
             ["Forecast:TargetTimeBudget"] = sandbox is null ? null : Stretched(new ForecastOptions().TargetTimeBudget, options.SpeedUp),
             ["Apply:TargetTimeBudget"] = sandbox is null ? null : Stretched(new ApplyOptions().TargetTimeBudget, options.SpeedUp),
+            // Metrics leave every 10 s instead of the SDK's 60 s, so a local session sees them at once; the
+            // standard variable, read after these settings, overrides it.
+            ["OTEL_METRIC_EXPORT_INTERVAL"] = "10000",
         };
 
         var app = LocalFunctionHost.Build(
@@ -82,7 +86,7 @@ public static class ServeCommand
             {
                 builder.Configuration.AddInMemoryCollection(settings);
                 builder.Configuration.AddEnvironmentVariables();
-                ConfigureLogging(builder.Logging.ClearProviders());
+                ConfigureLogging(builder.Logging.ClearProviders(), options.Verbose).AddProvider(new TickSummary());
             });
         await using (app)
         {
@@ -95,31 +99,63 @@ public static class ServeCommand
                 log.LogInformation("Seeded the demo namespace: workloads web, api, worker with their HPAs and AIScaleTargets");
             }
 
+            // The operator CLI (thoras status, kubectl thoras ...) finds the app here, beside the function key.
+            await File.WriteAllTextAsync(Path.Combine(state, "url"), new Uri(LocalFunctionHost.BaseAddress(app), "api").ToString(), cancellationToken);
             PrintSummary(stdout, LocalFunctionHost.BaseAddress(app), key.Value, Path.Combine(state, "function-key"), sandbox, kubeconfig);
-            try
-            {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
+            ServeBanner.PrintTools(stdout, LocalFunctionHost.BaseAddress(app), root, options.Verbose);
+            var failure = await WaitForStopAsync(supervisor, cancellationToken);
+            if (failure is null)
                 log.LogInformation("Stopping: the app, then the sandbox and Azurite");
-            }
+            else
+                log.LogCritical("Stopping: {Failure}", failure);
 
             using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(15));
             await app.StopAsync(stopping.Token);
+            if (failure is not null)
+            {
+                stdout.WriteLine($"thoras serve: {failure}");
+                return 1;
+            }
         }
 
         return 0;
     }
 
+    /// <summary>Until Ctrl-C or SIGTERM (null), or until Azurite died for good (why).</summary>
+    private static async Task<string?> WaitForStopAsync(AzuriteSupervisor? supervisor, CancellationToken cancellationToken)
+    {
+        if (supervisor is not null)
+            return await supervisor.SuperviseAsync(cancellationToken);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Asked to stop.
+        }
+
+        return null;
+    }
+
     private static string Stretched(TimeSpan budget, double speedUp) =>
         (budget * speedUp).ToString("c", CultureInfo.InvariantCulture);
 
-    /// <summary>One line per event; per-request logs of the web servers only when something goes wrong.</summary>
-    private static void ConfigureLogging(ILoggingBuilder logging) =>
+    /// <summary>
+    /// One line per event; per-request logs of the web servers only when something goes wrong. By default the app's
+    /// own detail is left out too: the console shows start-up, one summary line per tick, warnings and errors.
+    /// </summary>
+    private static ILoggingBuilder ConfigureLogging(ILoggingBuilder logging, bool verbose)
+    {
         logging.AddSimpleConsole(c => { c.SingleLine = true; c.TimestampFormat = "HH:mm:ss "; })
             .AddFilter("Microsoft.AspNetCore", LogLevel.Warning)
             .AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        return verbose
+            ? logging.AddFilter<ConsoleLoggerProvider>("Thoras", LogLevel.Debug)
+            : logging.AddFilter<ConsoleLoggerProvider>("Thoras", LogLevel.Warning)
+                .AddFilter<ConsoleLoggerProvider>("thoras.serve", LogLevel.Information)
+                .AddFilter<ConsoleLoggerProvider>("Thoras.Cli.LocalHost.FunctionInvoker", LogLevel.Information);
+    }
 
     private static void PrintSummary(TextWriter stdout, Uri url, string key, string keyPath, SandboxServer? sandbox, string? kubeconfig)
     {
@@ -143,8 +179,5 @@ public static class ServeCommand
         stdout.WriteLine($"  curl -s -H \"x-functions-key: {key}\" {api}/api/system/pause");
         stdout.WriteLine($"  curl -s -X POST -H \"x-functions-key: {key}\" -H \"Content-Type: application/json\" -d '{{\"reason\":\"demo\"}}' {api}/api/system/pause");
         stdout.WriteLine($"  curl -s -X PUT -H \"x-functions-key: {key}\" -H \"Content-Type: application/json\" -d '{{\"direction\":\"vertical\",\"mode\":\"recommendation\"}}' {api}/api/targets/demo/web/mode");
-        stdout.WriteLine("Press Ctrl-C to stop; Azurite and the sandbox stop with the app.");
-        stdout.WriteLine();
-        stdout.Flush();
     }
 }

@@ -18,6 +18,7 @@ public sealed class ServeOptions
           --no-demo            do not seed the demo namespace into the sandbox
           --state-dir PATH     where the key, kubeconfig, sandbox objects and Azurite data live (default .thoras)
           --fresh              start the sandbox and the storage anew (forget both; the key stays)
+          --verbose            log every step, target and request (default: one summary line per tick)
         """;
 
     public int Port { get; private set; } = 7071;
@@ -38,6 +39,8 @@ public sealed class ServeOptions
 
     public bool Fresh { get; private set; }
 
+    public bool Verbose { get; private set; }
+
     public bool UseSandbox => KubeconfigPath is null;
 
     public static ServeOptions Parse(IReadOnlyList<string> args)
@@ -54,6 +57,7 @@ public sealed class ServeOptions
                 case "--kubeconfig": options.KubeconfigPath = Value(); break;
                 case "--context": options.Context = Value(); break;
                 case "--no-demo": options.Demo = false; break;
+                case "--verbose": options.Verbose = true; break;
                 case "--state-dir": options.StateDirectory = Value(); break;
                 case "--fresh": options.Fresh = true; break;
                 case "--speed-up":

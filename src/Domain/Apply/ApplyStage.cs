@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
 using Thoras.Domain.Audit;
 using Thoras.Domain.Enrollment;
+using Thoras.Domain.Events;
 using Thoras.Domain.Pause;
 using Thoras.Domain.Stages;
 using Thoras.Domain.Targets;
+using Thoras.Domain.Telemetry;
 
 namespace Thoras.Domain.Apply;
 
@@ -15,7 +17,8 @@ namespace Thoras.Domain.Apply;
 /// <item><b>plan</b>: <see cref="ApplyPlanner.Plan"/>, pure;</item>
 /// <item><b>act</b>: per target, the <see cref="ApplyExecutor"/> resizes, evicts or sets the HPA floor;</item>
 /// <item><b>record</b>: per target, the status (a conditional write on the snapshot's version) and the enrollment
-/// record from <see cref="ApplyPlanner.Conclude"/>; then the pass's audit records, in batches.</item>
+/// record from <see cref="ApplyPlanner.Conclude"/>; then the pass's audit records, in batches, and its events and
+/// metrics (<see cref="ApplySignals"/>, from the plan and the outcomes).</item>
 /// </list>
 /// Targets act and record through the shared <see cref="TargetRunner"/> (bounded parallelism, a time budget each). The
 /// stage is idempotent by suggestion UID: a pass that runs twice, or crashes half-way, is finished by the next without
@@ -30,16 +33,15 @@ public sealed class ApplyStage(
     SuggestionGate gate,
     IAuditLog audit,
     ApplyOptions options,
-    TimeProvider time)
+    TimeProvider time,
+    IEventRecorder? events = null)
 {
-    /// <summary>The audit actor of everything the apply stage does.</summary>
-    public const string Actor = ApplyPlanner.Actor;
-
     /// <summary>The stage's name in step timings.</summary>
     public const string StageName = "apply";
 
     private readonly ApplyExecutor executor = new(actions, enrollments, oomKills, disruptions);
     private readonly TargetRunner runner = new(options.MaxParallelTargets, options.TargetTimeBudget, time);
+    private readonly ApplySignals signals = new(events);
 
     /// <summary>One run over every target of the configured namespaces (<see cref="ApplyOptions.Namespaces"/>).</summary>
     public Task<ApplyPass> RunOnceAsync(CancellationToken cancellationToken) =>
@@ -58,9 +60,12 @@ public sealed class ApplyStage(
         var audits = new ConcurrentQueue<AuditRecord>();
         var results = await runner.RunAsync(
             plan.Targets,
-            (target, token) => ActAndRecordAsync(target, steps, now, outcomes, audits, token),
+            (target, token) => ThorasTelemetry.TraceTargetAsync(StageName, target.Key, target.Target.Metadata.Uid,
+                () => ActAndRecordAsync(target, steps, now, outcomes, audits, token), r => r.Outcome == ApplyOutcome.Failed ? r.Detail : null),
             (target, error, token) => RecordFailureAsync(target.Target, error, token),
             cancellationToken);
+
+        await steps.RunAsync(StageSteps.Record, () => signals.RecordAsync(plan, outcomes, results, cancellationToken));
 
         // Audit records of the whole pass go in batches (one per partition of the log); they are written even when the
         // pass is being stopped, within a budget of their own, so what was done is not left unaudited.

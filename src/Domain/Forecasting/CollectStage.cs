@@ -1,4 +1,5 @@
 using Thoras.Domain.Targets;
+using Thoras.Domain.Telemetry;
 
 namespace Thoras.Domain.Forecasting;
 
@@ -19,10 +20,12 @@ public sealed class CollectStage(ITargetCluster cluster, IPodMetricsSource metri
     {
         var now = time.GetUtcNow();
         var snapshot = await ClusterSnapshot.TakeAsync(cluster, TargetScope.All, ReadBudget, time, cancellationToken);
+        ThorasMetrics.ReportTargets(snapshot.Targets);
         var byNamespace = new Dictionary<string, IReadOnlyList<PodUsage>>(StringComparer.Ordinal);
         var results = new List<CollectedTarget>();
         foreach (var target in snapshot.Targets)
         {
+            using var span = ThorasTelemetry.StartTarget("collect", target.Key, target.Metadata.Uid);
             try
             {
                 var resolved = await snapshot.ResolveAsync(target, TargetReads.Workload | TargetReads.Pods, cancellationToken);
@@ -42,6 +45,7 @@ public sealed class CollectStage(ITargetCluster cluster, IPodMetricsSource metri
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
+                ThorasTelemetry.Failed(span, ex.Message);
                 results.Add(new CollectedTarget(target.Key, 0, 0, ex.Message, Failed: true));
             }
         }
@@ -80,6 +84,7 @@ public sealed class CollectStage(ITargetCluster cluster, IPodMetricsSource metri
             samples[UsageSeries.Container(container.Key, UsageSeries.Memory)] = (container.Max(c => c.Memory), container.Average(c => c.Memory));
         }
 
+        ReportProvisioning(target.Key, resolved.Pods.Where(p => warm.Contains(p.Name)), measured);
         var blockStart = UsageSeries.BlockStart(now, UsageSeries.Block);
         var folds = samples.ToDictionary(s => s.Key, s => (Func<UsageBlock?, UsageBlock>)(current => Fold(current, blockStart, s.Value.Max, s.Value.Mean)), StringComparer.Ordinal);
         await usage.FoldAsync(target.Metadata.Uid, blockStart, folds, cancellationToken);
@@ -87,6 +92,23 @@ public sealed class CollectStage(ITargetCluster cluster, IPodMetricsSource metri
     }
 
     private static (double Max, double Mean) Same(double value) => (value, value);
+
+    /// <summary>Requests over usage per resource, over the containers that have both a request and some usage.</summary>
+    private static void ReportProvisioning(TargetKey key, IEnumerable<WorkloadPod> pods, IReadOnlyList<PodUsage> measured)
+    {
+        var requests = pods.SelectMany(p => p.Containers.Select(c => (Key: (p.Name, c.Name), c.Requests)))
+            .ToDictionary(x => x.Key, x => x.Requests);
+        var used = measured.SelectMany(p => p.Containers.Select(c => (Request: requests.GetValueOrDefault((p.PodName, c.Name)), c.Cpu, c.Memory))).ToList();
+        Report(UsageSeries.Cpu, used.Where(u => u.Request?.Cpu is not null && u.Cpu > 0).Select(u => (u.Request!.Cpu!.Value.ToDouble(), u.Cpu)));
+        Report(UsageSeries.Memory, used.Where(u => u.Request?.Memory is not null && u.Memory > 0).Select(u => (u.Request!.Memory!.Value.ToDouble(), u.Memory)));
+
+        void Report(string resource, IEnumerable<(double Request, double Usage)> pairs)
+        {
+            var list = pairs.ToList();
+            if (list.Count > 0)
+                ThorasMetrics.ReportProvisioning(key, resource, list.Sum(p => p.Request) / list.Sum(p => p.Usage));
+        }
+    }
 }
 
 /// <summary>What one collection tick did.</summary>

@@ -14,7 +14,8 @@ public sealed class PauseService(
     IPauseMirror mirror,
     IEnumerable<IReconcileTrigger> reconcileTriggers,
     PauseOptions options,
-    TimeProvider time)
+    TimeProvider time,
+    PauseEvents? events = null)
 {
     private readonly IReadOnlyList<IReconcileTrigger> _reconcileTriggers = [.. reconcileTriggers];
 
@@ -84,6 +85,7 @@ public sealed class PauseService(
 
             // Written back even when nothing changed, e.g. "false" while a window still holds: the mirror must show the truth.
             await mirror.WriteAsync(adopted.After, MirrorWriteMode.Reconcile, cancellationToken);
+            await RecordEventsAsync(adopted, cancellationToken);
             await TriggerReconcileIfResumedAsync(adopted, cancellationToken);
             return new MirrorSync(observation, adopted, Rewritten: true);
         }
@@ -165,9 +167,13 @@ public sealed class PauseService(
             mirrorError = ex.Message;
         }
 
+        await RecordEventsAsync(transition, cancellationToken);
         var reconcileErrors = await TriggerReconcileIfResumedAsync(transition, cancellationToken);
         return new PauseOutcome(transition, mirrorError, reconcileErrors);
     }
+
+    private Task RecordEventsAsync(PauseTransition transition, CancellationToken cancellationToken) =>
+        events?.RecordAsync(transition, cancellationToken) ?? Task.CompletedTask;
 
     private async Task<IReadOnlyList<string>> TriggerReconcileIfResumedAsync(PauseTransition transition, CancellationToken cancellationToken)
     {

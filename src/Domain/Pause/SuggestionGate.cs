@@ -1,3 +1,5 @@
+using Thoras.Domain.Telemetry;
+
 namespace Thoras.Domain.Pause;
 
 /// <summary>
@@ -9,8 +11,12 @@ namespace Thoras.Domain.Pause;
 public sealed class SuggestionGate(IPauseStore store, IPauseMirror mirror, PauseOptions options)
 {
     /// <summary>Reads the pause state and its mirror and decides.</summary>
-    public async Task<GateDecision> DecideAsync(CancellationToken cancellationToken) =>
-        (await PauseStatus.ReadAsync(store, mirror, options, cancellationToken)).Gate;
+    public async Task<GateDecision> DecideAsync(CancellationToken cancellationToken)
+    {
+        var status = await PauseStatus.ReadAsync(store, mirror, options, cancellationToken);
+        ThorasMetrics.ReportPause(status.Paused, status.State?.Holders.Keys);
+        return status.Gate;
+    }
 
     /// <summary>The decision for a state that was read.</summary>
     public static GateDecision Decide(PauseState state, MirrorObservation mirror, bool appSettingPaused) =>

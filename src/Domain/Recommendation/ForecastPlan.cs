@@ -54,7 +54,11 @@ public abstract record ForecastItem(TargetKey Target, string TargetUid, Forecast
 
 /// <summary>Publishes <paramref name="Status"/>'s suggestion (and its Ready condition); the reason says whether it is expected to be applied.</summary>
 public sealed record PublishSuggestion(TargetKey Target, string TargetUid, StatusUpdate Status, bool ExpectedToApply, string Reason)
-    : ForecastItem(Target, TargetUid, ForecastItemKind.Publish, Reason);
+    : ForecastItem(Target, TargetUid, ForecastItemKind.Publish, Reason)
+{
+    /// <summary>The eligibility the expectation comes from: why it is held back, and the autonomous direction.</summary>
+    public Eligibility? Eligibility { get; init; }
+}
 
 /// <summary>Sets conditions only: Ready after an observation forecast, or why the target cannot be forecast.</summary>
 public sealed record ReportCondition(TargetKey Target, string TargetUid, StatusUpdate Status, string Reason)

@@ -105,7 +105,7 @@ public static class ForecastPlanner
             Detail = eligibility.Reason,
             Items =
             [
-                new PublishSuggestion(key, uid, new StatusUpdate { LatestSuggestion = suggestion, Conditions = [ready] }, eligibility.IsEligible, eligibility.Reason),
+                new PublishSuggestion(key, uid, new StatusUpdate { LatestSuggestion = suggestion, Conditions = [ready] }, eligibility.IsEligible, eligibility.Reason) { Eligibility = eligibility },
                 .. saves,
                 new RecordHistory(key, uid, record, $"suggestion {suggestionUid} joins the history"),
             ],

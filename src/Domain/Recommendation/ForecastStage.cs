@@ -1,9 +1,11 @@
 using System.Collections.Concurrent;
+using Thoras.Domain.Events;
 using Thoras.Domain.Forecasting;
 using Thoras.Domain.Pause;
 using Thoras.Domain.Stages;
 using Thoras.Domain.Suggestions;
 using Thoras.Domain.Targets;
+using Thoras.Domain.Telemetry;
 
 namespace Thoras.Domain.Recommendation;
 
@@ -17,7 +19,8 @@ namespace Thoras.Domain.Recommendation;
 /// <see cref="ForecastPlanner.Plan"/> decides what is published and whether it is expected to be applied;</item>
 /// <item><b>act</b>: the suggestion and <c>Ready</c> go to the status (a conditional write on the snapshot's
 /// version), retrained model states to the model store;</item>
-/// <item><b>record</b>: the suggestion joins the history.</item>
+/// <item><b>record</b>: the suggestion joins the history; then the pass's events and metrics
+/// (<see cref="ForecastSignals"/>, from the plans and what happened to their items).</item>
 /// </list>
 /// Observation publishes no suggestion. Targets run through the shared <see cref="TargetRunner"/> (bounded
 /// parallelism, a time budget each); a target that fails gets <c>Ready=False</c> and is retried next tick.
@@ -34,7 +37,8 @@ public sealed class ForecastStage(
     SuggestionGate gate,
     TargetRecommender recommender,
     ForecastOptions options,
-    TimeProvider time)
+    TimeProvider time,
+    IEventRecorder? events = null)
 {
     /// <summary>The stage's name in step timings.</summary>
     public const string StageName = "forecast";
@@ -42,6 +46,7 @@ public sealed class ForecastStage(
     private readonly ConcurrentDictionary<string, (string Namespace, DateTimeOffset At)> lastForecast = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string Namespace, string Signature)> invalidReported = new(StringComparer.Ordinal);
     private readonly TargetRunner runner = new(options.MaxParallelTargets, options.TargetTimeBudget, time);
+    private readonly ForecastSignals signals = new(events);
 
     /// <summary>Forecasts every target that is due; the results are ordered by target.</summary>
     public Task<ForecastPass> RunOnceAsync(CancellationToken cancellationToken) => RunOnceAsync(TargetScope.All, cancellationToken);
@@ -67,10 +72,16 @@ public sealed class ForecastStage(
                 results.Add(new ForecastedTarget(target.Key, ForecastOutcome.NotDue, notDue, [], null));
         }
 
-        results.AddRange(await runner.RunAsync(due, (target, token) => ForecastAsync(target, snapshot, decision, steps, now, token), FailedAsync, cancellationToken));
+        results.AddRange(await runner.RunAsync(
+            due,
+            (target, token) => ThorasTelemetry.TraceTargetAsync(StageName, target.Key, target.Metadata.Uid,
+                () => ForecastAsync(target, snapshot, decision, steps, now, token), r => r.Outcome == ForecastOutcome.Failed ? r.Detail : null),
+            FailedAsync,
+            cancellationToken));
         results.AddRange(await runner.RunAsync(snapshot.Invalid, (invalid, token) => ReportInvalidAsync(invalid, now, token), InvalidFailedAsync, cancellationToken));
 
         Forget(snapshot, scope);
+        await steps.RunAsync(StageSteps.Record, () => signals.RecordAsync(results, cancellationToken));
         return new ForecastPass(now, [.. results.OrderBy(r => r.Key.ToString(), StringComparer.Ordinal)]) { Steps = steps.Timings };
     }
 
@@ -102,6 +113,8 @@ public sealed class ForecastStage(
         });
 
         lastForecast[target.Metadata.Uid] = (target.Metadata.Namespace, now);
+        if (input is not null)
+            signals.Score(target, target.Status.LatestSuggestion, input.Usage, recommender.SettingsFor(target.Spec, ScalingDirection.Vertical).Block, now);
         return new ForecastedTarget(target.Key, plan.Outcome, plan.Detail, plan.Series, plan.Published, plan.Ready) { Items = outcomes };
     }
 
@@ -174,9 +187,13 @@ public sealed class ForecastStage(
         var ready = TargetConditions.InvalidSpec(invalid.Problems, now, invalid.Metadata.Generation);
         var update = ForecastPlanner.ReportInvalid(invalid, invalidReported.TryGetValue(invalid.Metadata.Uid, out var reported) ? reported.Signature : null, now);
         // Remembered only once written, so a failed write is tried again next tick.
-        if (update is not null && await cluster.TryUpdateStatusAsync(invalid.Key, invalid.Metadata.Uid, update.ApplyTo, options.TargetTimeBudget, time, cancellationToken))
+        var written = update is not null && await cluster.TryUpdateStatusAsync(invalid.Key, invalid.Metadata.Uid, update.ApplyTo, options.TargetTimeBudget, time, cancellationToken);
+        if (written)
             invalidReported[invalid.Metadata.Uid] = (invalid.Metadata.Namespace, ForecastPlanner.InvalidSignature(invalid));
-        return new ForecastedTarget(invalid.Key, ForecastOutcome.Invalid, detail, [], null, ready);
+        return new ForecastedTarget(invalid.Key, ForecastOutcome.Invalid, detail, [], null, ready)
+        {
+            Items = written ? [new ForecastItemOutcome(new ReportCondition(invalid.Key, invalid.Metadata.Uid, update!, detail), Done: true)] : [],
+        };
     }
 
     private static Task<ForecastedTarget> InvalidFailedAsync(InvalidTarget invalid, string error, CancellationToken cancellationToken) =>

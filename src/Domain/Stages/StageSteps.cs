@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Diagnostics.Metrics;
+using Thoras.Domain.Telemetry;
 
 namespace Thoras.Domain.Stages;
 
@@ -7,8 +7,8 @@ namespace Thoras.Domain.Stages;
 /// The named steps of one pass of a stage (<see cref="Load"/> → <see cref="Plan"/> → <see cref="Act"/> →
 /// <see cref="Record"/>), each run timed on the stage's clock. A step that runs once per target is counted once per
 /// target, so the pass's figures say both how long a step took in all and its longest single run. Every run is also
-/// recorded in the histogram <see cref="DurationInstrument"/> of the meter <see cref="MeterName"/>, tagged with the
-/// stage and the step.
+/// recorded as <c>thoras_step_duration_seconds</c> (<see cref="ThorasMetrics.StepRan"/>), tagged with the stage, the
+/// step and whether it threw, in real seconds: the local host's clock may run faster than real time.
 /// </summary>
 /// <example>
 /// <code>
@@ -20,12 +20,6 @@ namespace Thoras.Domain.Stages;
 /// </example>
 public sealed class StageSteps
 {
-    /// <summary>The meter the stages' instruments belong to.</summary>
-    public const string MeterName = "Thoras.Stages";
-
-    /// <summary>The histogram of step durations, in seconds, tagged <c>stage</c> and <c>step</c>.</summary>
-    public const string DurationInstrument = "thoras.stage.step.duration";
-
     /// <summary>Reads what the pass needs: the cluster snapshot, stored records, ledgers.</summary>
     public const string Load = "load";
 
@@ -37,9 +31,6 @@ public sealed class StageSteps
 
     /// <summary>Writes what was done: status, records, history and audit.</summary>
     public const string Record = "record";
-
-    private static readonly Meter Meter = new(MeterName);
-    private static readonly Histogram<double> Duration = Meter.CreateHistogram<double>(DurationInstrument, "s", "How long one run of a named stage step took.");
 
     private readonly string stage;
     private readonly TimeProvider time;
@@ -69,14 +60,17 @@ public sealed class StageSteps
     public async Task<T> RunAsync<T>(string step, Func<Task<T>> run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        var start = time.GetTimestamp();
+        var (start, real) = (time.GetTimestamp(), Stopwatch.GetTimestamp());
+        var succeeded = false;
         try
         {
-            return await run();
+            var result = await run();
+            succeeded = true;
+            return result;
         }
         finally
         {
-            Note(step, time.GetElapsedTime(start));
+            Note(step, time.GetElapsedTime(start), Stopwatch.GetElapsedTime(real), succeeded);
         }
     }
 
@@ -95,20 +89,23 @@ public sealed class StageSteps
     public T Run<T>(string step, Func<T> run)
     {
         ArgumentNullException.ThrowIfNull(run);
-        var start = time.GetTimestamp();
+        var (start, real) = (time.GetTimestamp(), Stopwatch.GetTimestamp());
+        var succeeded = false;
         try
         {
-            return run();
+            var result = run();
+            succeeded = true;
+            return result;
         }
         finally
         {
-            Note(step, time.GetElapsedTime(start));
+            Note(step, time.GetElapsedTime(start), Stopwatch.GetElapsedTime(real), succeeded);
         }
     }
 
-    private void Note(string step, TimeSpan elapsed)
+    private void Note(string step, TimeSpan elapsed, TimeSpan real, bool succeeded)
     {
-        Duration.Record(elapsed.TotalSeconds, new TagList { { "stage", stage }, { "step", step } });
+        ThorasMetrics.StepRan(stage, step, real, succeeded);
         lock (gate)
         {
             if (!totals.TryGetValue(step, out var sofar))

@@ -13,6 +13,15 @@ public sealed record TargetStatus
     [JsonPropertyName("lastProcessedSuggestionUID")]
     public string? LastProcessedSuggestionUID { get; init; }
 
+    /// <summary>
+    /// Whether the latest suggestion is applied (<see cref="LastProcessedSuggestionUID"/> is its UID); null while none
+    /// is published. Derived, and written with every status write, so <c>kubectl get ast</c> can show it as a column: a
+    /// printer column's JSONPath cannot compare two fields.
+    /// </summary>
+    [JsonPropertyName("latestSuggestionApplied")]
+    public bool? LatestSuggestionApplied =>
+        LatestSuggestion?.SuggestionUID is { } uid ? uid == LastProcessedSuggestionUID : null;
+
     /// <summary>Why the target is, or is not, scaling. One entry per type.</summary>
     [JsonPropertyName("conditions")]
     public IReadOnlyList<TargetCondition>? Conditions { get; init; }

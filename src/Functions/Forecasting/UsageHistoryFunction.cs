@@ -24,7 +24,7 @@ public sealed class UsageHistoryFunction(ITargetCluster cluster, IUsageStore usa
 
     [Function("TargetUsage")]
     public async Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "get", "post", "put", "patch", "delete", Route = "targets/{namespace}/{name}/usage")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", "post", "put", "patch", "delete", "head", "options", Route = "targets/{namespace}/{name}/usage")] HttpRequest request,
         string @namespace,
         string name,
         CancellationToken cancellationToken)
@@ -32,7 +32,8 @@ public sealed class UsageHistoryFunction(ITargetCluster cluster, IUsageStore usa
         RequestMethods.Require(request, "GET");
         var key = TargetRoute.Key(@namespace, name);
         var to = Instant(request, "to") ?? time.GetUtcNow();
-        var from = Instant(request, "from") ?? to - DefaultRange;
+        // The default start is clamped: a 'to' within the default range of year 1 must not underflow into a 500.
+        var from = Instant(request, "from") ?? (to - DateTimeOffset.MinValue < DefaultRange ? DateTimeOffset.MinValue : to - DefaultRange);
         if (from >= to)
             throw new ProblemException(StatusCodes.Status400BadRequest, "Invalid range", $"from ({from:O}) must be before to ({to:O}).");
         if (to - from > MaxRange)

@@ -4,6 +4,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Thoras.Domain.Events;
+using Thoras.Infrastructure.Kubernetes;
 using Thoras.Infrastructure.Kubernetes.Connection;
 
 namespace Thoras.Functions.Hosting;
@@ -33,9 +35,10 @@ public static class KubernetesRegistration
         {
             var options = sp.GetRequiredService<IOptions<KubernetesOptions>>().Value;
             var aksTokens = KubernetesModes.Is(options.Mode, KubernetesModes.Aks) ? sp.GetRequiredService<AksTokenProvider>() : null;
-            return new k8s.Kubernetes(KubernetesClientFactory.CreateConfiguration(options, aksTokens));
+            return new k8s.Kubernetes(KubernetesClientFactory.CreateConfiguration(options, aksTokens), new KubernetesRequestMetrics());
         });
 
+        services.AddSingleton<IEventRecorder, KubernetesEventRecorder>();
         return services;
     }
 }

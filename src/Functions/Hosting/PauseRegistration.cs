@@ -30,6 +30,7 @@ public static class PauseRegistration
         services.AddSingleton<IPauseStore>(sp => sp.GetRequiredService<SystemStateTable>());
         services.AddSingleton<IMaintenanceWindowStore>(sp => sp.GetRequiredService<SystemStateTable>());
         services.AddSingleton<IPauseMirror, ConfigMapPauseMirror>();
+        services.AddSingleton<PauseEvents>();
         services.AddSingleton<PauseService>();
         services.AddSingleton<SuggestionGate>();
 

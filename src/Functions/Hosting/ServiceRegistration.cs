@@ -32,12 +32,14 @@ public static class ServiceRegistration
         services.AddSingleton<AuditLogTable>();
         services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<AuditLogTable>());
         services.AddSingleton<IEnrollmentStore, EnrollmentTable>();
+        services.AddThorasHttp(configuration);
         services.AddThorasPause(configuration);
         services.AddThorasKubernetes(configuration);
         services.AddThorasTargets();
         services.AddThorasApply(configuration);
         services.AddThorasPipeline(configuration);
         services.AddThorasHousekeeping(configuration);
+        services.AddThorasTelemetry(configuration);
         services.AddThorasDashboard(configuration);
 
         return services;

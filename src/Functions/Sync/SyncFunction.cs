@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Thoras.Domain.Sync;
+using Thoras.Domain.Telemetry;
 
 namespace Thoras.Functions.Sync;
 
@@ -27,11 +28,13 @@ public sealed class SyncFunction(IEnumerable<ISyncStep> steps, ILogger<SyncFunct
             {
                 var summary = await step.RunAsync(cancellationToken);
                 results.Add(new SyncStepResult(step.Name, true, summary, clock.Elapsed));
+                ThorasMetrics.StepRan("sync", step.Name, clock.Elapsed, succeeded: true);
                 logger.LogInformation("Sync step {Step} succeeded in {ElapsedMs} ms: {Summary}", step.Name, clock.ElapsedMilliseconds, summary);
             }
             catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
             {
                 results.Add(new SyncStepResult(step.Name, false, ex.Message, clock.Elapsed));
+                ThorasMetrics.StepRan("sync", step.Name, clock.Elapsed, succeeded: false);
                 logger.LogError(ex, "Sync step {Step} failed after {ElapsedMs} ms", step.Name, clock.ElapsedMilliseconds);
             }
         }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Thoras.Domain.Enrollment;
+using Thoras.Domain.Targets;
 
 namespace Thoras.Functions.Targets;
 
@@ -30,6 +31,7 @@ public sealed record TargetList(IReadOnlyList<TargetView> Targets);
 /// <param name="LatestSuggestion">The latest suggestion from its status, as the CRD writes it; null when none was published.</param>
 /// <param name="Unenrolling">Whether it is being unenrolled (deleted, waiting for cleanup).</param>
 /// <param name="Problems">Why its spec is invalid; null when it is valid.</param>
+/// <param name="Conditions">Its <c>status.conditions</c> (Ready, Scaling) as the app last wrote them; null when its spec is invalid.</param>
 public sealed record TargetView(
     string Namespace,
     string Name,
@@ -41,7 +43,8 @@ public sealed record TargetView(
     AppliedView SuggestionsApplied,
     JsonElement? LatestSuggestion,
     bool Unenrolling,
-    IReadOnlyList<string>? Problems);
+    IReadOnlyList<string>? Problems,
+    IReadOnlyList<TargetCondition>? Conditions = null);
 
 /// <summary>Whether applied suggestions are in effect, per direction.</summary>
 /// <param name="Vertical">Pods run with applied requests (a vertical baseline is recorded).</param>

@@ -14,18 +14,27 @@ public static class StorageClientFactory
     public static TableServiceClient CreateTableService(StorageOptions options) =>
         options switch
         {
-            { ConnectionString: { Length: > 0 } cs } => new TableServiceClient(cs),
-            { TableServiceUri: { } uri } => new TableServiceClient(uri, Credential(options)),
+            { ConnectionString: { Length: > 0 } cs } => new TableServiceClient(cs, Measured(StorageDeadlines.Apply(new TableClientOptions()), "table")),
+            { TableServiceUri: { } uri } => new TableServiceClient(uri, Credential(options), Measured(StorageDeadlines.Apply(new TableClientOptions()), "table")),
             _ => throw new InvalidOperationException(NotConfigured("TableServiceUri")),
         };
 
     public static BlobServiceClient CreateBlobService(StorageOptions options) =>
         options switch
         {
-            { ConnectionString: { Length: > 0 } cs } => new BlobServiceClient(cs),
-            { BlobServiceUri: { } uri } => new BlobServiceClient(uri, Credential(options)),
+            { ConnectionString: { Length: > 0 } cs } => new BlobServiceClient(cs, Measured(StorageDeadlines.Apply(new BlobClientOptions()), "blob")),
+            { BlobServiceUri: { } uri } => new BlobServiceClient(uri, Credential(options), Measured(StorageDeadlines.Apply(new BlobClientOptions()), "blob")),
             _ => throw new InvalidOperationException(NotConfigured("BlobServiceUri")),
         };
+
+    /// <summary>Client options that count every request (<see cref="StorageRequestMetrics"/>).</summary>
+    public static T Measured<T>(T options, string service)
+        where T : ClientOptions
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.AddPolicy(new StorageRequestMetrics(service), HttpPipelinePosition.PerRetry);
+        return options;
+    }
 
     private static TokenCredential Credential(StorageOptions options) =>
         string.IsNullOrEmpty(options.ManagedIdentityClientId)

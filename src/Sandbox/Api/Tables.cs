@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Thoras.Sandbox.Storage;
 
@@ -52,14 +53,12 @@ internal static class Tables
 
         if (type.IsCustom)
         {
-            var printer = type.PrinterColumns ?? [];
-            if (printer.Count == 0)
-                return [name, age];
-            return [name, .. printer.Select(c => new Column(c.Name, c.Type == "date" ? "string" : c.Type, o =>
+            return type.PrinterColumns switch
             {
-                var value = JsonPaths.Get(o, c.JsonPath);
-                return c.Type == "date" ? Age(value?.ToString(), now) : value?.DeepClone();
-            }, c.Priority))];
+                null => [name, new Column("Created At", "date", o => o["metadata"]?["creationTimestamp"]?.DeepClone())],
+                [] => [name, age],
+                var printer => [name, .. printer.Select(c => new Column(c.Name, c.Type, o => CustomCell(c, o, now), c.Priority, c.Format))],
+            };
         }
 
         return (type.Group, type.Plural) switch
@@ -126,6 +125,33 @@ internal static class Tables
             ("apiextensions.k8s.io", "customresourcedefinitions") =>
                 [name, new Column("Created At", "date", o => o["metadata"]?["creationTimestamp"]?.DeepClone())],
             _ => [name, age],
+        };
+    }
+
+    /// <summary>
+    /// A printer column's cell as the API server's table convertor makes it: the first value its path selects, printed
+    /// for a string column and otherwise kept when it has the column's type; null (kubectl prints &lt;none&gt;) when
+    /// nothing is selected, the value is of another type, or the path fails on this object.
+    /// </summary>
+    private static JsonNode? CustomCell(PrinterColumn column, JsonObject obj, DateTimeOffset now)
+    {
+        if (column.JsonPath.Evaluate(obj) is not [JsonNode value, ..])
+            return null;
+        var kind = value.GetValueKind();
+        return column.Type switch
+        {
+            "string" => JsonPathExpression.Text(value),
+            "integer" when kind == JsonValueKind.Number => JsonPathExpression.Number(value.AsValue()) switch
+            {
+                long integer => integer,
+                var real => (long)(double)real,
+            },
+            "number" when kind == JsonValueKind.Number => Convert.ToDouble(JsonPathExpression.Number(value.AsValue()), CultureInfo.InvariantCulture),
+            "boolean" when kind is JsonValueKind.True or JsonValueKind.False => kind == JsonValueKind.True,
+            "date" when kind == JsonValueKind.String => DateTimeOffset.TryParse(value.GetValue<string>(), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out _)
+                ? Age(value.GetValue<string>(), now)
+                : "<invalid>",
+            _ => null,
         };
     }
 

@@ -96,15 +96,7 @@ internal sealed class ResourceCatalog
         {
             if (version is not JsonObject v || v["served"]?.ToString() == "false")
                 continue;
-            var columns = (v["additionalPrinterColumns"]?.AsArray() ?? [])
-                .OfType<JsonObject>()
-                .Select(c => new PrinterColumn(
-                    c["name"]?.ToString() ?? "",
-                    c["type"]?.ToString() ?? "string",
-                    c["jsonPath"]?.ToString() ?? "",
-                    c["description"]?.ToString() ?? "",
-                    JsonNumbers.Int(c["priority"]) ?? 0))
-                .ToList();
+            var columns = PrinterColumns(v["additionalPrinterColumns"] as JsonArray);
             types.Add(new ResourceType(
                 group,
                 v["name"]?.ToString() ?? throw ApiError.BadRequest("spec.versions[].name is required"),
@@ -121,6 +113,29 @@ internal sealed class ResourceCatalog
 
         lock (gate)
             custom[$"{group}/{plural}"] = types;
+    }
+
+    /// <summary>A version's printer columns, or null (the default columns) when a path does not parse, as the API server
+    /// falls back when its table convertor cannot be built.</summary>
+    private static List<PrinterColumn>? PrinterColumns(JsonArray? definitions)
+    {
+        try
+        {
+            return (definitions ?? [])
+                .OfType<JsonObject>()
+                .Select(c => new PrinterColumn(
+                    c["name"]?.ToString() ?? "",
+                    c["type"]?.ToString() ?? "string",
+                    c["format"]?.ToString() ?? "",
+                    JsonPathExpression.Parse(c["jsonPath"]?.ToString() ?? ""),
+                    c["description"]?.ToString() ?? "",
+                    JsonNumbers.Int(c["priority"]) ?? 0))
+                .ToList();
+        }
+        catch (FormatException)
+        {
+            return null;
+        }
     }
 
     public void Unregister(JsonObject crd)

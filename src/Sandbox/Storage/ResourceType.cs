@@ -3,7 +3,8 @@ using System.Text.Json.Nodes;
 namespace Thoras.Sandbox.Storage;
 
 /// <summary>One served resource: where it lives in the API and how it behaves (a custom resource's version with its
-/// <c>openAPIV3Schema</c>, never changed once registered).</summary>
+/// <c>openAPIV3Schema</c>, never changed once registered). A custom resource's <c>PrinterColumns</c> are null when one
+/// of their paths does not parse, and the API server then prints the default columns.</summary>
 internal sealed record ResourceType(
     string Group,
     string Version,
@@ -35,4 +36,4 @@ internal sealed record ResourceType(
 }
 
 /// <summary>A column of <c>kubectl get</c> output, from a CRD's <c>additionalPrinterColumns</c>.</summary>
-internal sealed record PrinterColumn(string Name, string Type, string JsonPath, string Description, int Priority);
+internal sealed record PrinterColumn(string Name, string Type, string Format, JsonPathExpression JsonPath, string Description, int Priority);

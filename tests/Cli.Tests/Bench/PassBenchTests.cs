@@ -46,6 +46,8 @@ public sealed class PassBenchTests
         Assert.True(json.RootElement.GetProperty("passSeconds").GetDouble() > 0);
         Assert.True(json.RootElement.GetProperty("callCount").GetInt32() > 0);
         Assert.True(json.RootElement.GetProperty("ratio").GetDouble() >= 1);
+        var perTarget = json.RootElement.GetProperty("callsPerTarget");
+        Assert.Equal(json.RootElement.GetProperty("callCount").GetInt32(), perTarget.GetProperty("kubernetes").GetDouble() + perTarget.GetProperty("storage").GetDouble());
         Assert.Contains("measuring one forecast + apply pass", stderr.ToString(), StringComparison.Ordinal);
     }
 }

@@ -97,13 +97,18 @@ public class CrdAgreementTests
     }
 
     [Fact]
-    public void Crd_PrinterColumns_AreTheModes()
+    public void Crd_PrinterColumns_AreTheModesTheConditionsTheSuggestionAgeAndWhetherItIsApplied()
     {
         var version = Manifests.Crd()["spec"]!["versions"]![0]!;
         var columns = version["additionalPrinterColumns"]!.AsArray().Select(c => ((string)c!["name"]!, (string)c["jsonPath"]!));
 
         Assert.Equal(
-            [("Model Mode", ".spec.model.mode"), ("Horizontal Mode", ".spec.horizontal.mode"), ("Vertical Mode", ".spec.vertical.mode"), ("Age", ".metadata.creationTimestamp")],
+            [
+                ("Model Mode", ".spec.model.mode"), ("Horizontal Mode", ".spec.horizontal.mode"), ("Vertical Mode", ".spec.vertical.mode"),
+                ("Ready", ".status.conditions[?(@.type==\"Ready\")].status"), ("Scaling", ".status.conditions[?(@.type==\"Scaling\")].status"),
+                ("Reason", ".status.conditions[?(@.type==\"Scaling\")].reason"), ("Suggested", ".status.latestSuggestion.start"),
+                ("Applied", ".status.latestSuggestionApplied"), ("Age", ".metadata.creationTimestamp"),
+            ],
             columns);
     }
 

@@ -11,12 +11,12 @@ public class TargetStatusTests
     [Fact]
     public void WithCondition_SameStatusAgain_KeepsTheTransitionTimeAndTakesTheNewMessage()
     {
-        var status = new TargetStatus().WithCondition(TargetConditions.NotEnoughData(TimeSpan.FromHours(1), TimeSpan.FromHours(24), Then, 1));
+        var status = new TargetStatus().WithCondition(TargetConditions.Paused(["manual"], Then, 1));
 
-        var updated = status.WithCondition(TargetConditions.NotEnoughData(TimeSpan.FromHours(3), TimeSpan.FromHours(24), Now, 1));
+        var updated = status.WithCondition(TargetConditions.Paused(["manual", "window:nightly"], Now, 1));
 
         var condition = updated.Condition(TargetConditionTypes.Scaling)!;
-        Assert.Equal((Then, "3h0m0s of usage history collected; 24h0m0s (min_lookback_to_scale) is needed before suggestions are applied."), (condition.LastTransitionTime, condition.Message));
+        Assert.Equal((Then, "Scaling is paused (manual, window:nightly); suggestions are published but not applied."), (condition.LastTransitionTime, condition.Message));
     }
 
     [Fact]
@@ -38,5 +38,32 @@ public class TargetStatusTests
             .WithCondition(TargetConditions.Paused(["manual", "window:nightly"], Now, 1));
 
         Assert.Equal([TargetConditionTypes.Ready, TargetConditionTypes.Scaling], status.Conditions!.Select(c => c.Type));
+    }
+
+    [Theory]
+    [InlineData("s2", "s1", false)]
+    [InlineData("s2", "s2", true)]
+    [InlineData("s2", null, false)]
+    public void LatestSuggestionApplied_LastProcessed_IsWhetherItIsTheLatestSuggestion(string latest, string? processed, bool applied)
+    {
+        var status = new TargetStatus { LatestSuggestion = new Suggestion { SuggestionUID = latest }, LastProcessedSuggestionUID = processed };
+
+        Assert.Equal(applied, status.LatestSuggestionApplied);
+    }
+
+    [Fact]
+    public void LatestSuggestionApplied_NewSuggestionPublished_BecomesFalseInTheWrittenStatus()
+    {
+        var applied = new TargetStatus { LatestSuggestion = new Suggestion { SuggestionUID = "s1" }, LastProcessedSuggestionUID = "s1" };
+
+        var published = new StatusUpdate { LatestSuggestion = new Suggestion { SuggestionUID = "s2" } }.ApplyTo(applied);
+
+        Assert.False(TargetJson.Write(published).GetProperty("latestSuggestionApplied").GetBoolean());
+    }
+
+    [Fact]
+    public void LatestSuggestionApplied_NoSuggestion_IsLeftOutOfTheStatus()
+    {
+        Assert.False(TargetJson.Write(new TargetStatus { LastProcessedSuggestionUID = "s1" }).TryGetProperty("latestSuggestionApplied", out _));
     }
 }

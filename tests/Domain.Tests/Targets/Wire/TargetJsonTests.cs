@@ -100,7 +100,7 @@ public class TargetJsonTests
         var json = TargetJson.Write(status).GetRawText();
 
         Assert.Equal(
-            """{"latestSuggestion":{"suggestionUID":"s-1","start":"2026-01-31T11:00:00Z","end":"2026-01-31T11:15:00Z","hasEnoughDataToScale":true,"resourceRecommendations":[{"containerName":"web","requests":{"cpu":"250m","memory":"512Mi"}}]},"lastProcessedSuggestionUID":"s-0"}""",
+            """{"latestSuggestion":{"suggestionUID":"s-1","start":"2026-01-31T11:00:00Z","end":"2026-01-31T11:15:00Z","hasEnoughDataToScale":true,"resourceRecommendations":[{"containerName":"web","requests":{"cpu":"250m","memory":"512Mi"}}]},"lastProcessedSuggestionUID":"s-0","latestSuggestionApplied":false}""",
             json);
     }
 
@@ -109,7 +109,7 @@ public class TargetJsonTests
     {
         var now = new DateTimeOffset(2026, 1, 31, 12, 0, 0, TimeSpan.Zero);
         var status = new TargetStatus { LastProcessedSuggestionUID = "s-9" }
-            .WithCondition(TargetConditions.NotEnoughData(TimeSpan.FromHours(3), TimeSpan.FromHours(24), now, 2));
+            .WithCondition(TargetConditions.Paused(["manual"], now, 2));
 
         var read = TargetJson.ReadStatus(TargetJson.Write(status));
 
