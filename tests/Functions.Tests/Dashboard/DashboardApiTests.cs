@@ -57,7 +57,7 @@ public sealed class DashboardApiTests
     private static WorkloadPod Pod(string name) =>
         new(name, "uid-" + name, new Dictionary<string, string>(), "Running", Now.AddHours(-1), false, [new ContainerResources("app", Amounts("1", "2Gi"), new ResourceAmounts())]);
 
-    private UsageHistoryFunction Usage() => new(_cluster.Object, _usage.Object, new CollectOptions(), new FakeTimeProvider(Now));
+    private UsageHistoryFunction Usage() => new(_cluster.Object, _usage.Object, new FakeTimeProvider(Now));
 
     private static HttpRequest Get(string path, string query = "")
     {

@@ -24,8 +24,8 @@ public sealed record VpaSettings
 
 /// <summary>
 /// The Kubernetes VPA recommender's target estimate, re-implemented from its published algorithm: every usage
-/// sample goes into a decaying histogram; the target is a percentile of it times a safety margin (the traces have no OOM
-/// kills, so VPA's OOM bump is left out). Used as the baseline the forecaster must beat.
+/// sample goes into a decaying histogram; the target is a percentile of it times a safety margin. The backtest's
+/// baseline the recommender must beat (traces have no OOM kills, so VPA's OOM bump is left out).
 /// </summary>
 public sealed class VpaRecommender
 {
