@@ -98,6 +98,8 @@ usage: ./build.sh <command> [options]
   build          restore and build only (also installs the thoras and kubectl-thoras launchers in .tools/)
   tools          install the pinned tools (Azurite, kubectl, helm) only
   dashboard      bundle the dashboard (src/Dashboard) only
+  soak [minutes] [speed-up]  build, then the soak: thoras serve on sped-up time under light load, RSS sampled
+                 each minute, passing when flat within 10 % after warm-up (defaults 120 min at 60x)
 USAGE
 }
 
@@ -186,6 +188,7 @@ case "$cmd" in
   build) install_tools; build ;;
   tools) install_tools ;;
   dashboard) bundle_dashboard ;;
+  soak) install_tools; build; tests/Soak/soak.sh "$@" ;;
   help|--help|-h) usage ;;
   "") usage; exit 2 ;;
   *) usage >&2; exit 2 ;;

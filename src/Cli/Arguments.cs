@@ -6,6 +6,7 @@ namespace Thoras.Cli;
 public sealed class Arguments
 {
     private readonly Dictionary<string, string> options = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<string>> repeated = new(StringComparer.Ordinal);
     private readonly HashSet<string> used = new(StringComparer.Ordinal);
 
     private Arguments(IReadOnlyList<string> positional) => Positional = positional;
@@ -34,6 +35,12 @@ public sealed class Arguments
             else if (i + 1 < args.Count)
             {
                 parsed.options[arg] = args[++i];
+                if (!parsed.repeated.TryGetValue(arg, out var values))
+                {
+                    parsed.repeated[arg] = values = [];
+                }
+
+                values.Add(args[i]);
             }
             else
             {
@@ -52,6 +59,13 @@ public sealed class Arguments
     {
         used.Add(name);
         return options.TryGetValue(name, out var value) ? value : null;
+    }
+
+    /// <summary>Every value the option was given, in order (for an option that may be repeated).</summary>
+    public IReadOnlyList<string> All(string name)
+    {
+        used.Add(name);
+        return repeated.TryGetValue(name, out var values) ? values : [];
     }
 
     /// <summary>The option as a number, or <paramref name="fallback"/>.</summary>

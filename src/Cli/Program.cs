@@ -44,22 +44,11 @@ catch (Exception e) when (e is CommandLineException or TraceFormatException or A
     return Fail(e.Message);
 }
 
-// Ctrl-C and SIGTERM stop serve cleanly: the app, then the sandbox and Azurite.
+// Ctrl-C, SIGINT, SIGTERM, SIGHUP and SIGQUIT stop serve cleanly: the app, then the sandbox and Azurite.
 static async Task<int> Serve(string[] options)
 {
     using var stop = new CancellationTokenSource();
-    Console.CancelKeyPress += (_, e) =>
-    {
-        e.Cancel = true;
-        stop.Cancel();
-    };
-    using var terminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(
-        System.Runtime.InteropServices.PosixSignal.SIGTERM,
-        context =>
-        {
-            context.Cancel = true;
-            stop.Cancel();
-        });
+    using var signals = StopSignals.Register(stop);
     return await ServeCommand.RunAsync(options, Console.Out, stop.Token);
 }
 

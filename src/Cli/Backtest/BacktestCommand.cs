@@ -1,8 +1,11 @@
+using System.Globalization;
 using Thoras.Domain.Forecasting;
+using Thoras.Domain.Recommendation;
+using Thoras.Domain.Targets;
 
 namespace Thoras.Cli.Backtest;
 
-/// <summary><c>thoras backtest</c>: replays traces through the forecaster and the baselines and reports them side by side.</summary>
+/// <summary><c>thoras backtest</c>: replays traces through the recommender and the baselines and reports them side by side.</summary>
 public static class BacktestCommand
 {
     /// <summary>The usage text.</summary>
@@ -16,8 +19,13 @@ public static class BacktestCommand
           --buffer N                 forecast_buffer_percentage (default 0)
           --min-lookback 24h         min_lookback_to_scale; scoring starts there for every policy
           --retrain-every 6h         model retraining cadence
-          --hysteresis 0.05          keep the suggestion in force when a new one is at most this fraction below it
-          --plots DIR                write one plot per series into DIR
+          --scale-up 10%|N           scaling_behavior.scale_up: least raise, percent of the bound or absolute (default 10%)
+          --scale-down 10%|N         scaling_behavior.scale_down: least lowering worth a change (default 10%)
+          --lower-after 30m          how long a lower bound must have lasted before it is taken (default 30m)
+          --max-changes-per-day N    scaling_behavior.max_changes_per_day: the change budget (default 48)
+          --upper [PATH=]N           the most a series can use, like a spec upperbound: for every series, or for
+                                     the series of the file PATH or of the files under the directory PATH (repeatable)
+          --plots DIR                write one plot per series and summary.png into DIR
           --plot-format png|svg      (default png)
           --max-series N             replay only the first N series
           --parallel N               series replayed at once (default: processor count)
@@ -34,9 +42,15 @@ public static class BacktestCommand
             throw new CommandLineException($"--format must be table or json, not '{format}'.");
         }
 
-        var mode = ParseMode(parsed.String("--mode") ?? "balanced");
+        var modeText = parsed.String("--mode") ?? "balanced";
+        if (!ModelModes.TryParse(modeText, out var mode))
+        {
+            throw new CommandLineException($"--mode must be {ModelModes.AllowedText}, not '{modeText}'.");
+        }
+
         var percentileValue = parsed.String("--percentile-value") is null ? (double?)null : parsed.Number("--percentile-value", 0);
         var risk = RiskTarget.For(mode, percentileValue);
+        var defaults = ChangeBehavior.Default;
         var settings = new ForecastSettings
         {
             RiskTarget = risk,
@@ -45,9 +59,16 @@ public static class BacktestCommand
             BufferPercentage = parsed.Number("--buffer", 0),
             MinLookback = parsed.Duration("--min-lookback", TimeSpan.FromHours(24)),
             RetrainEvery = parsed.Duration("--retrain-every", TimeSpan.FromHours(6)),
-            HysteresisBand = parsed.Number("--hysteresis", new ForecastSettings().HysteresisBand),
+            Change = new ChangeBehavior
+            {
+                RaiseStep = Step(parsed, "--scale-up", defaults.RaiseStep),
+                LowerStep = Step(parsed, "--scale-down", defaults.LowerStep),
+                LowerAfter = parsed.Duration("--lower-after", defaults.LowerAfter),
+                BudgetPerDay = (int)parsed.Number("--max-changes-per-day", defaults.BudgetPerDay),
+            },
         };
         settings.Validate();
+        var (upper, upperByPath) = Uppers(parsed.All("--upper"));
         var plots = parsed.String("--plots");
         var plotFormat = parsed.String("--plot-format") ?? "png";
         if (plotFormat is not ("png" or "svg"))
@@ -65,7 +86,7 @@ public static class BacktestCommand
         }
 
         var riskTargets = new BacktestOptions().RiskTargets.Append(risk).Distinct().Order().ToArray();
-        var options = new BacktestOptions { Forecast = settings, RiskTargets = riskTargets, Parallelism = Math.Max(1, parallel) };
+        var options = new BacktestOptions { Forecast = settings, RiskTargets = riskTargets, Parallelism = Math.Max(1, parallel), Upper = upper, UpperByPath = upperByPath };
         var series = TraceReader.ReadAll(parsed.Positional).Take(maxSeries).ToArray();
         if (plots is not null)
         {
@@ -82,6 +103,11 @@ public static class BacktestCommand
 
             bar?.Advance(replay.Name);
         });
+
+        if (plots is not null)
+        {
+            SummaryPlot.Save(report, Path.Combine(plots, "summary." + plotFormat));
+        }
 
         if (format == "json")
         {
@@ -105,21 +131,55 @@ public static class BacktestCommand
         Parallel.For(0, series.Count, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism }, i =>
         {
             var replay = SeriesReplayer.Replay(series[i], options);
-            results[i] = new SeriesResults(replay.Name, replay.Blocks.Count, replay.Results);
+            results[i] = new SeriesResults(replay.Name, replay.Blocks.Count, replay.Gaps, replay.Upper, replay.Results);
             onReplayed(replay);
         });
         return new BacktestReport(results, Frontier.Summarise(results, options.RiskTargets));
     }
 
-    /// <summary>Parses a model mode as written in the AIScaleTarget spec.</summary>
-    public static ModelMode ParseMode(string text) => text switch
+    /// <summary>Parses a change step: <c>10%</c> is a percentage of the bound in force, a bare number an absolute amount.</summary>
+    private static ChangeStep Step(Arguments parsed, string name, ChangeStep fallback)
     {
-        "balanced" => ModelMode.Balanced,
-        "cost_optimized" => ModelMode.CostOptimized,
-        "assurance_optimized" => ModelMode.AssuranceOptimized,
-        "percentile" => ModelMode.Percentile,
-        _ => throw new CommandLineException($"--mode must be balanced, cost_optimized, assurance_optimized or percentile, not '{text}'."),
-    };
+        if (parsed.String(name) is not { } text)
+        {
+            return fallback;
+        }
+
+        var percent = text.EndsWith('%');
+        if (!double.TryParse(percent ? text[..^1] : text, NumberStyles.Float, CultureInfo.InvariantCulture, out var amount) || !double.IsFinite(amount) || amount < 0)
+        {
+            throw new CommandLineException($"Option {name}: '{text}' is not a percentage like 10% or a non-negative amount.");
+        }
+
+        return percent ? ChangeStep.Percent(amount) : ChangeStep.Absolute(amount);
+    }
+
+    /// <summary>Parses the <c>--upper</c> values: a bare number is the default, <c>PATH=N</c> one file's or directory's.</summary>
+    private static (double? Default, Dictionary<string, double> ByPath) Uppers(IReadOnlyList<string> values)
+    {
+        double? fallback = null;
+        var byPath = new Dictionary<string, double>(StringComparer.Ordinal);
+        foreach (var value in values)
+        {
+            var split = value.LastIndexOf('=');
+            var number = split < 0 ? value : value[(split + 1)..];
+            if (!double.TryParse(number, NumberStyles.Float, CultureInfo.InvariantCulture, out var bound) || !double.IsFinite(bound) || bound <= 0)
+            {
+                throw new CommandLineException($"Option --upper: '{value}' is not a positive number or PATH=N.");
+            }
+
+            if (split < 0)
+            {
+                fallback = bound;
+            }
+            else
+            {
+                byPath[value[..split]] = bound;
+            }
+        }
+
+        return (fallback, byPath);
+    }
 
     private static string FileName(string seriesName) =>
         string.Concat(seriesName.Select(ch => char.IsLetterOrDigit(ch) || ch is '-' or '_' or '.' ? ch : '_'));

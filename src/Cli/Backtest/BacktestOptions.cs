@@ -16,4 +16,32 @@ public sealed record BacktestOptions
 
     /// <summary>Series replayed at once. Default: the processor count.</summary>
     public int Parallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>The most any series can use (<c>--upper N</c>), like a spec <c>upperbound</c>. Default: none.</summary>
+    public double? Upper { get; init; }
+
+    /// <summary>
+    /// The most the series of a file (or of every file under a directory) can use (<c>--upper PATH=N</c>); the
+    /// longest matching path wins over <see cref="Upper"/>. Default: none.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> UpperByPath { get; init; } = new Dictionary<string, double>();
+
+    /// <summary>The upper bound of the series read from <paramref name="source"/>, or null for none.</summary>
+    public double? UpperFor(string source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        if (source.Length == 0)
+        {
+            return Upper;
+        }
+
+        var full = Path.GetFullPath(source);
+        var match = UpperByPath
+            .Select(p => (Path: Path.GetFullPath(p.Key).TrimEnd(Path.DirectorySeparatorChar), p.Value))
+            .Where(p => full == p.Path || full.StartsWith(p.Path + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            .OrderByDescending(p => p.Path.Length)
+            .Select(p => (double?)p.Value)
+            .FirstOrDefault();
+        return match ?? Upper;
+    }
 }

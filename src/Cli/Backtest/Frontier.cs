@@ -10,6 +10,7 @@ namespace Thoras.Cli.Backtest;
 /// <param name="MedianDeficit">Median deficit (likewise).</param>
 /// <param name="MedianSlackRatioVsVpa">Median of slack / VPA's slack at the same achieved share, per series (thoras, naive).</param>
 /// <param name="MedianDeficitRatioVsVpa">Median of deficit / VPA's deficit at the same achieved share, per series.</param>
+/// <param name="MedianChangesPerDay">Median changes of the allocation per day (for vpa: interpolated like slack).</param>
 public sealed record FrontierPoint(
     string Policy,
     double? RiskTarget,
@@ -19,7 +20,8 @@ public sealed record FrontierPoint(
     double MedianSlack,
     double MedianDeficit,
     double? MedianSlackRatioVsVpa,
-    double? MedianDeficitRatioVsVpa);
+    double? MedianDeficitRatioVsVpa,
+    double MedianChangesPerDay);
 
 /// <summary>Compares policies at matched risk: VPA's percentile sweep traces a frontier per series that others are measured against.</summary>
 public static class Frontier
@@ -27,8 +29,8 @@ public static class Frontier
     /// <summary>Calibration tolerance: ±0.5 points.</summary>
     public const double Tolerance = 0.005;
 
-    /// <summary>VPA's slack and deficit interpolated at under-provisioned share <paramref name="share"/> on one series.</summary>
-    public static (double Slack, double Deficit) VpaAt(IEnumerable<PolicyResult> results, double share)
+    /// <summary>VPA's slack, deficit and changes per day interpolated at under-provisioned share <paramref name="share"/> on one series.</summary>
+    public static (double Slack, double Deficit, double ChangesPerDay) VpaAt(IEnumerable<PolicyResult> results, double share)
     {
         var points = results.Where(r => r.Policy == "vpa").OrderBy(r => r.UnderProvisionedShare).ThenBy(r => r.Slack).ToArray();
         if (points.Length == 0)
@@ -39,7 +41,7 @@ public static class Frontier
         if (share <= points[0].UnderProvisionedShare)
         {
             // Below VPA's safest percentile: its frontier ends here; use its most conservative point.
-            return (points[0].Slack, points[0].Deficit);
+            return (points[0].Slack, points[0].Deficit, points[0].ChangesPerDay);
         }
 
         for (var i = 1; i < points.Length; i++)
@@ -49,11 +51,11 @@ public static class Frontier
             {
                 var span = b.UnderProvisionedShare - a.UnderProvisionedShare;
                 var w = span > 0 ? (share - a.UnderProvisionedShare) / span : 1;
-                return (a.Slack + (w * (b.Slack - a.Slack)), a.Deficit + (w * (b.Deficit - a.Deficit)));
+                return (a.Slack + (w * (b.Slack - a.Slack)), a.Deficit + (w * (b.Deficit - a.Deficit)), a.ChangesPerDay + (w * (b.ChangesPerDay - a.ChangesPerDay)));
             }
         }
 
-        return (points[^1].Slack, points[^1].Deficit);
+        return (points[^1].Slack, points[^1].Deficit, points[^1].ChangesPerDay);
     }
 
     /// <summary>The summary across <paramref name="series"/> for the given risk levels.</summary>
@@ -69,7 +71,7 @@ public static class Frontier
                 var mine = series.Select(s => (s, r: s.Results.First(r => r.Policy == policy && r.RiskTarget == risk))).ToArray();
                 var ratios = mine.Select(m =>
                 {
-                    var (vpaSlack, vpaDeficit) = VpaAt(m.s.Results, m.r.UnderProvisionedShare);
+                    var (vpaSlack, vpaDeficit, _) = VpaAt(m.s.Results, m.r.UnderProvisionedShare);
                     return (Ratio(m.r.Slack, vpaSlack), Ratio(m.r.Deficit, vpaDeficit));
                 }).ToArray();
                 summary.Add(new FrontierPoint(
@@ -81,18 +83,19 @@ public static class Frontier
                     Median(mine.Select(m => m.r.Slack)),
                     Median(mine.Select(m => m.r.Deficit)),
                     Finite(Median(ratios.Select(r => r.Item1))),
-                    Finite(Median(ratios.Select(r => r.Item2)))));
+                    Finite(Median(ratios.Select(r => r.Item2))),
+                    Median(mine.Select(m => m.r.ChangesPerDay))));
             }
         }
 
         foreach (var risk in riskTargets)
         {
             var atRisk = series.Select(s => VpaAt(s.Results, risk)).ToArray();
-            summary.Add(new FrontierPoint("vpa", risk, series.Count, risk, null, Median(atRisk.Select(a => a.Slack)), Median(atRisk.Select(a => a.Deficit)), null, null));
+            summary.Add(new FrontierPoint("vpa", risk, series.Count, risk, null, Median(atRisk.Select(a => a.Slack)), Median(atRisk.Select(a => a.Deficit)), null, null, Median(atRisk.Select(a => a.ChangesPerDay))));
         }
 
         var statics = series.Select(s => s.Results.First(r => r.Policy == "static")).ToArray();
-        summary.Add(new FrontierPoint("static", null, statics.Length, Median(statics.Select(r => r.UnderProvisionedShare)), null, Median(statics.Select(r => r.Slack)), Median(statics.Select(r => r.Deficit)), null, null));
+        summary.Add(new FrontierPoint("static", null, statics.Length, Median(statics.Select(r => r.UnderProvisionedShare)), null, Median(statics.Select(r => r.Slack)), Median(statics.Select(r => r.Deficit)), null, null, Median(statics.Select(r => r.ChangesPerDay))));
         return summary;
     }
 

@@ -64,7 +64,7 @@ public static class TraceReader
 
         if (columns.Length == 2 && columns[0].Equals("timestamp", StringComparison.OrdinalIgnoreCase))
         {
-            return [new TraceSeries(stem, ReadTimestamped(reader, source))];
+            return [new TraceSeries(stem, ReadTimestamped(reader, source), source)];
         }
 
         throw new TraceFormatException($"{source}:1: unknown header '{header}'; expected 'timestamp,value' or 't_seconds,<id>,...'.");
@@ -142,7 +142,7 @@ public static class TraceReader
         {
             if (samples[c - 1].Count > 0)
             {
-                series.Add(new TraceSeries($"{stem}/{columns[c]}", samples[c - 1]));
+                series.Add(new TraceSeries($"{stem}/{columns[c]}", samples[c - 1], source));
             }
         }
 

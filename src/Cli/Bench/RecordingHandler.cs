@@ -26,7 +26,7 @@ public sealed class RecordingHandler(IoRecorder recorder) : DelegatingHandler
     }
 
     /// <summary>
-    /// The kind of a Kubernetes request: method and resource (with subresource), marking collection reads as lists,
+    /// The kind of a Kubernetes request: method and resource (with subresource), marking collection reads as lists (a POST to a collection creates),
     /// e.g. <c>k8s GET pods (list)</c>, <c>k8s PATCH pods/resize</c>, <c>k8s PUT aiscaletargets/status</c>.
     /// </summary>
     public static string KindOf(string method, string path)
@@ -48,7 +48,8 @@ public sealed class RecordingHandler(IoRecorder recorder) : DelegatingHandler
         return rest.Length switch
         {
             0 => $"k8s {method} {path}",
-            1 => $"k8s {method} {rest[0]} (list)",
+            1 when method == "GET" => $"k8s {method} {rest[0]} (list)",
+            1 => $"k8s {method} {rest[0]}",
             2 => $"k8s {method} {rest[0]}",
             _ => $"k8s {method} {rest[0]}/{rest[2]}",
         };

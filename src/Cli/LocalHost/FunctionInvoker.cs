@@ -30,21 +30,25 @@ public sealed class FunctionInvoker(ILogger<FunctionInvoker> logger, FunctionKey
 
         var watch = Stopwatch.StartNew();
         using var telemetry = FunctionTelemetry.StartHttp(function.Name, context.Request.Method, function.Route);
-        try
+        using (var deadline = RequestDeadline.Begin(context))
         {
-            var result = await InvokeAsync(function.Method, context.RequestServices, p => BindHttp(p, context), context.RequestAborted);
-            await WriteResultAsync(context, result);
-        }
-        catch (Exception ex) when (!context.Response.HasStarted)
-        {
-            await ProblemDetailsMiddleware.RespondAsync(context, ex, logger, function.Name);
+            try
+            {
+                var result = await InvokeAsync(function.Method, context.RequestServices, p => BindHttp(p, context), context.RequestAborted);
+                await WriteResultAsync(context, result);
+            }
+            catch (Exception ex) when (!context.Response.HasStarted)
+            {
+                await ProblemDetailsMiddleware.RespondAsync(context, deadline.Explain(ex), logger, function.Name);
+            }
         }
 
         telemetry.Answered(context.Response.StatusCode);
 
         // Requests are detail (the webhook alone makes several a minute): shown with --verbose, or when they fail.
+        // The path is redacted: the admission webhook's carries its secret.
         logger.Log(context.Response.StatusCode >= 500 ? LogLevel.Warning : LogLevel.Debug, "Executed {Function} ({Method} {Path}) -> {Status} in {ElapsedMs} ms",
-            function.Name, context.Request.Method, context.Request.Path.Value, context.Response.StatusCode, watch.ElapsedMilliseconds);
+            function.Name, context.Request.Method, RequestPaths.Redact(context.Request.Path), context.Response.StatusCode, watch.ElapsedMilliseconds);
     }
 
     public async Task InvokeTimerAsync(IServiceProvider services, TimerFunction function, bool isPastDue, CancellationToken cancellationToken)

@@ -6,7 +6,9 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Thoras.Functions.Hosting;
+using Thoras.Functions.Http;
 
 namespace Thoras.Cli.LocalHost;
 
@@ -25,6 +27,11 @@ public static class LocalFunctionHost
         var builder = WebApplication.CreateSlimBuilder(args);
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, options.Port));
         configure?.Invoke(builder);
+
+        // ASP.NET Core logs every request's URL, and the admission webhook's carries its secret; the host logs each
+        // request itself, with the path redacted (FunctionInvoker).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Server.Kestrel", LogLevel.Warning);
 
         builder.Services.AddThorasFunctions(builder.Configuration);
         if (options.TimeProvider is not null)
@@ -49,6 +56,12 @@ public static class LocalFunctionHost
         }
 
         var app = builder.Build();
+
+        // What no function answers (an unknown path or method) still gets a problem, as the API promises.
+        app.UseStatusCodePages(context => context.HttpContext.Response.ContentLength is null && !context.HttpContext.Response.HasStarted
+            ? Problems.WriteAsync(context.HttpContext, context.HttpContext.Response.StatusCode, StatusTitle(context.HttpContext.Response.StatusCode),
+                $"{context.HttpContext.Request.Method} {RequestPaths.Redact(context.HttpContext.Request.Path)} is not served.")
+            : Task.CompletedTask);
         foreach (var function in catalog.Http)
         {
             var captured = function;
@@ -58,6 +71,13 @@ public static class LocalFunctionHost
 
         return app;
     }
+
+    private static string StatusTitle(int status) => status switch
+    {
+        StatusCodes.Status404NotFound => "Not found",
+        StatusCodes.Status405MethodNotAllowed => "Method not allowed",
+        _ => "Request refused",
+    };
 
     /// <summary>The base address the started host listens on, e.g. <c>http://127.0.0.1:7071</c>.</summary>
     public static Uri BaseAddress(WebApplication app)

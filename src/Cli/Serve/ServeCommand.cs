@@ -30,14 +30,14 @@ public static class ServeCommand
         using var loggerFactory = LoggerFactory.Create(b => ConfigureLogging(b, options.Verbose));
         var log = loggerFactory.CreateLogger("thoras.serve");
 
-        await using var azurite = options.StorageConnectionString is null
-            ? await AzuriteProcess.StartAsync(new AzuriteOptions { RepositoryRoot = root, InMemory = false, DataDirectory = Directory.CreateDirectory(ServeState.AzuriteDirectory(state)).FullName }, cancellationToken)
-            : null;
+        var azuriteOptions = new AzuriteOptions { RepositoryRoot = root, InMemory = false, DataDirectory = Directory.CreateDirectory(ServeState.AzuriteDirectory(state)).FullName };
+        var azurite = options.StorageConnectionString is null ? await AzuriteProcess.StartAsync(azuriteOptions, cancellationToken) : null;
+        await using var supervisor = azurite is null ? null : new AzuriteSupervisor(azurite, azuriteOptions, log);
         var storage = options.StorageConnectionString ?? azurite!.ConnectionString;
         log.LogInformation("Storage: {Storage}", azurite is null ? "the given connection string" : $"Azurite on 127.0.0.1:{azurite.TablePort} (tables)");
 
         var key = FunctionKey.LoadOrCreate(Path.Combine(state, "function-key"));
-        var admissionSecret = key.Value.Replace("-", string.Empty, StringComparison.Ordinal).Replace("_", string.Empty, StringComparison.Ordinal);
+        var admissionSecret = AdmissionSecret.LoadOrCreate(Path.Combine(state, "admission-secret"));
         var appBase = new Uri($"http://127.0.0.1:{options.Port}");
         var clock = new ScaledTimeProvider(options.SpeedUp, start: ServeState.ClockStart(state, options.SpeedUp, TimeProvider.System));
 
@@ -103,20 +103,39 @@ public static class ServeCommand
             await File.WriteAllTextAsync(Path.Combine(state, "url"), new Uri(LocalFunctionHost.BaseAddress(app), "api").ToString(), cancellationToken);
             PrintSummary(stdout, LocalFunctionHost.BaseAddress(app), key.Value, Path.Combine(state, "function-key"), sandbox, kubeconfig);
             ServeBanner.PrintTools(stdout, LocalFunctionHost.BaseAddress(app), root, options.Verbose);
-            try
-            {
-                await Task.Delay(Timeout.Infinite, cancellationToken);
-            }
-            catch (OperationCanceledException)
-            {
+            var failure = await WaitForStopAsync(supervisor, cancellationToken);
+            if (failure is null)
                 log.LogInformation("Stopping: the app, then the sandbox and Azurite");
-            }
+            else
+                log.LogCritical("Stopping: {Failure}", failure);
 
             using var stopping = new CancellationTokenSource(TimeSpan.FromSeconds(15));
             await app.StopAsync(stopping.Token);
+            if (failure is not null)
+            {
+                stdout.WriteLine($"thoras serve: {failure}");
+                return 1;
+            }
         }
 
         return 0;
+    }
+
+    /// <summary>Until Ctrl-C or SIGTERM (null), or until Azurite died for good (why).</summary>
+    private static async Task<string?> WaitForStopAsync(AzuriteSupervisor? supervisor, CancellationToken cancellationToken)
+    {
+        if (supervisor is not null)
+            return await supervisor.SuperviseAsync(cancellationToken);
+        try
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Asked to stop.
+        }
+
+        return null;
     }
 
     private static string Stretched(TimeSpan budget, double speedUp) =>

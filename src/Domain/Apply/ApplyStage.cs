@@ -36,9 +36,6 @@ public sealed class ApplyStage(
     TimeProvider time,
     IEventRecorder? events = null)
 {
-    /// <summary>The audit actor of everything the apply stage does.</summary>
-    public const string Actor = ApplyPlanner.Actor;
-
     /// <summary>The stage's name in step timings.</summary>
     public const string StageName = "apply";
 

@@ -1,12 +1,12 @@
+using Thoras.Domain.Recommendation;
 using Thoras.Domain.Targets;
 
 namespace Thoras.Domain.Apply;
 
 /// <summary>
-/// What a pod's containers should run with under a vertical suggestion (DESIGN.md §3): the suggested requests;
-/// limits follow <c>limit.ratio</c> when it is set and are otherwise left alone; a request is never raised above an
-/// existing limit. Containers the suggestion does not name keep what they have. Shared by the apply stage (running
-/// pods) and admission (new pods), so both set the same values.
+/// What a pod's containers should run with under a vertical suggestion (DESIGN.md §3): the suggested requests through
+/// the pipeline's limit policy (<see cref="Limits"/>). Containers the suggestion does not name keep what they have.
+/// Shared by the apply stage (running pods) and admission (new pods), so both set the same values.
 /// </summary>
 public static class SuggestedResources
 {
@@ -44,9 +44,7 @@ public static class SuggestedResources
     {
         if (suggested is not { } value)
             return (request, limit);
-        if (ratio is { } r)
-            return (value, Quantity.FromAmount(value.Amount * (decimal)r, value.Format));
-        // Without a ratio the limit is the user's: the request may reach it, never pass it.
-        return (limit is { } cap && value > cap ? cap : value, limit);
+        var setting = Limits.Apply(value, ratio, limit);
+        return (setting.Request, setting.Limit);
     }
 }

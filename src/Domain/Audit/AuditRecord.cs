@@ -21,4 +21,11 @@ public sealed record AuditRecord(
 {
     /// <summary>Stable identifier assigned when the record is appended; empty until then.</summary>
     public string Id { get; init; } = string.Empty;
+
+    /// <summary>
+    /// Makes appending idempotent: a record with the same <see cref="At"/> and key is stored once, however often it is
+    /// appended (a retried delivery, two writers finishing the same change). At most 200 ASCII letters, digits, dashes or dots;
+    /// null for records appended once by construction.
+    /// </summary>
+    public string? Key { get; init; }
 }

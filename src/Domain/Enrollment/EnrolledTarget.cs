@@ -32,6 +32,19 @@ public sealed record EnrolledTarget
     /// <summary>Set once unenroll starts, so a crash half-way is finished by the next sync tick.</summary>
     public UnenrollProgress? Unenroll { get; init; }
 
+    /// <summary>
+    /// A mode change the API is making: recorded before the AST is written and cleared when the change is complete,
+    /// so concurrent writers wait for it and a crash half-way is finished (or abandoned) by the next one.
+    /// </summary>
+    public PendingModeChange? Pending { get; init; }
+
+    /// <summary>
+    /// Audit records of changes this record already holds, not yet in the audit log (a transactional outbox: the
+    /// change and its record are one write). Delivered right after the write, or by the next reader if that failed;
+    /// each has a <see cref="Audit.AuditRecord.Key"/>, so delivering twice stores it once.
+    /// </summary>
+    public IReadOnlyList<Audit.AuditRecord> Outbox { get; init; } = [];
+
     /// <summary>The store's concurrency token; null for a record not yet saved.</summary>
     public string? ETag { get; init; }
 
@@ -41,6 +54,33 @@ public sealed record EnrolledTarget
 
     /// <summary>Whether any applied suggestion must be reverted before the workload runs on its controller spec again.</summary>
     public bool HasAppliedChanges => Vertical is not null || Horizontal is not null;
+}
+
+/// <summary>
+/// A mode change through the API, between its two writes: the record (this, conditional on the record's ETag) and
+/// the AST (conditional on <see cref="BaseResourceVersion"/>, carrying <see cref="Id"/> in the
+/// <see cref="ModeChangeAnnotation"/>). Whoever finds it sees from the AST whether the second write happened.
+/// </summary>
+/// <param name="Id">The change's id, also written to the AST and used as its audit record's key.</param>
+/// <param name="Actor">Who asked for it.</param>
+/// <param name="Reason">Why, as given.</param>
+/// <param name="Direction">The direction changed.</param>
+/// <param name="Previous">Its mode before.</param>
+/// <param name="Mode">Its mode after.</param>
+/// <param name="BaseResourceVersion">The AST's <c>resourceVersion</c> the change was decided on.</param>
+/// <param name="StartedAt">When it was decided; after <see cref="ModeSwitch.PendingTimeout"/> an unwritten change is abandoned.</param>
+public sealed record PendingModeChange(
+    string Id,
+    string Actor,
+    string? Reason,
+    ScalingDirection Direction,
+    TargetMode Previous,
+    TargetMode Mode,
+    string BaseResourceVersion,
+    DateTimeOffset StartedAt)
+{
+    /// <summary>The AST annotation holding the id of the last mode change the API wrote (or fenced off).</summary>
+    public const string ModeChangeAnnotation = "thoras.ai/mode-change";
 }
 
 /// <summary>

@@ -6,7 +6,7 @@ namespace Thoras.Domain.Enrollment;
 public static class EnrollmentStoreExtensions
 {
     /// <summary>How often a change is re-read and retried after losing a race.</summary>
-    public const int MaxAttempts = 5;
+    public const int MaxAttempts = 20;
 
     /// <summary>
     /// Applies <paramref name="change"/> to the current record of <paramref name="key"/> with <paramref name="uid"/>
@@ -32,7 +32,9 @@ public static class EnrollmentStoreExtensions
             }
             catch (EnrollmentConflictException) when (attempt < MaxAttempts)
             {
-                // Another writer got there first: read its version and apply the change to it.
+                // Another writer got there first: read its version and apply the change to it, after a short random
+                // pause so many writers do not retry in lock step.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, Math.Min(100, 5 * attempt))), cancellationToken);
             }
         }
     }

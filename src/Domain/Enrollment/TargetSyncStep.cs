@@ -4,12 +4,14 @@ using Thoras.Domain.Targets;
 namespace Thoras.Domain.Enrollment;
 
 /// <summary>
-/// The sync timer's step for targets: enrolls newly seen ASTs and puts the cleanup finalizer on them, adopts mode
+/// The sync timer's step for targets: delivers audit records left in records' outboxes, enrolls newly seen ASTs and
+/// puts the cleanup finalizer on them, finishes or abandons API mode changes left pending by a crash, adopts mode
 /// changes made with <c>kubectl edit</c> (actor <c>cluster</c>) and finishes reverts left half-done, finishes the
 /// unenroll of deleted ASTs and of unenrolls that crashed, and forgets records whose AST is gone. Each target is
 /// handled on its own: one failing does not stop the others, and the step reports the failures at the end.
 /// </summary>
-public sealed class TargetSyncStep(ITargetCluster targets, IEnrollmentStore store, ModeSwitch modes, Unenrollment unenrollment, ICleanupCluster cluster)
+public sealed class TargetSyncStep(
+    ITargetCluster targets, IEnrollmentStore store, ModeSwitch modes, Unenrollment unenrollment, ICleanupCluster cluster, EnrollmentOutbox outbox)
     : ISyncStep
 {
     public string Name => "targets";
@@ -19,6 +21,16 @@ public sealed class TargetSyncStep(ITargetCluster targets, IEnrollmentStore stor
         var listing = await targets.ListAsync([], cancellationToken);
         var records = (await store.ListAsync(cancellationToken)).ToDictionary(r => r.Key);
         var tally = new Tally();
+
+        // Audit records a crashed writer left in a record's outbox are delivered first (each is stored once).
+        foreach (var record in records.Values.Where(r => r.Outbox.Count > 0).ToList())
+        {
+            await tally.RunAsync(record.Key, async () =>
+            {
+                if (await outbox.DeliverAsync(record, cancellationToken) is { } delivered)
+                    records[record.Key] = delivered;
+            });
+        }
 
         foreach (var target in listing.Targets)
             await tally.RunAsync(target.Key, () => SyncAsync(target, records.GetValueOrDefault(target.Key), tally, cancellationToken));
@@ -93,7 +105,7 @@ public sealed class TargetSyncStep(ITargetCluster targets, IEnrollmentStore stor
             tally.Enrolled++;
         }
 
-        var adoption = await modes.AdoptAsync(target, record, ModeSwitch.ClusterActor, null, cancellationToken);
+        var adoption = await modes.AdoptAsync(target, record, cancellationToken);
         tally.Adopted += adoption.Changed.Count;
         if (adoption.Revert.ChangedAnything)
             tally.Reverted++;

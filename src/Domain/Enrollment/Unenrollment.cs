@@ -10,7 +10,7 @@ namespace Thoras.Domain.Enrollment;
 /// any step is finished by the next sync tick; the finalizer goes last, so the AST stays visible until all is done.
 /// </summary>
 public sealed class Unenrollment(
-    ITargetCluster targets, ICleanupCluster cluster, IEnrollmentStore store, WorkloadRevert revert, ITargetDataPurger purger, IAuditLog audit, TimeProvider time,
+    ITargetCluster targets, ICleanupCluster cluster, IEnrollmentStore store, WorkloadRevert revert, ITargetDataPurger purger, IAuditLog audit, EnrollmentOutbox outbox, TimeProvider time,
     EnrollmentSignals? signals = null)
 {
     /// <summary>Step name: the workload is reverted.</summary>
@@ -22,58 +22,91 @@ public sealed class Unenrollment(
     /// <summary>Step name: the audit record is written.</summary>
     public const string AuditStep = "audit";
 
+    /// <summary>How many times unenroll re-reads after losing a race to a concurrent writer.</summary>
+    public const int MaxAttempts = 20;
+
     /// <summary>
-    /// Unenrolls the target at <paramref name="key"/> for <paramref name="actor"/>: records that unenroll started,
-    /// deletes the AST (kept by the finalizer), then cleans up. Throws <see cref="TargetNotFoundException"/> when
-    /// there is no target.
+    /// Unenrolls the target at <paramref name="key"/> for <paramref name="actor"/>: records that unenroll started (the
+    /// first caller's actor and time win; later callers join it), deletes the AST (kept by the finalizer), then cleans
+    /// up. A record left by an older target of the same name is cleaned up first. Throws
+    /// <see cref="TargetNotFoundException"/> when there is no target.
     /// </summary>
-    public async Task<UnenrollResult> UnenrollAsync(TargetKey key, string actor, string? reason, CancellationToken cancellationToken)
+    public async Task<UnenrollResult> UnenrollAsync(TargetKey key, Actor actor, Reason? reason, CancellationToken cancellationToken)
     {
-        AIScaleTarget? target;
-        TargetMetadata metadata;
-        try
+        ArgumentNullException.ThrowIfNull(actor);
+        for (var attempt = 1; ; attempt++)
         {
-            target = await targets.GetAsync(key, cancellationToken) ?? throw new TargetNotFoundException(key, null);
-            metadata = target.Metadata;
-        }
-        catch (InvalidTargetException ex)
-        {
-            // An invalid spec cannot be resolved to a workload, but it can still be unenrolled.
-            (target, metadata) = (null, ex.Target.Metadata);
-        }
+            AIScaleTarget? target;
+            TargetMetadata metadata;
+            try
+            {
+                target = await targets.GetAsync(key, cancellationToken) ?? throw new TargetNotFoundException(key, null);
+                metadata = target.Metadata;
+            }
+            catch (InvalidTargetException ex)
+            {
+                // An invalid spec cannot be resolved to a workload, but it can still be unenrolled.
+                (target, metadata) = (null, ex.Target.Metadata);
+            }
 
-        var uid = metadata.Uid;
-        var record = await store.GetAsync(key, cancellationToken);
-        if (record is not null && record.Uid != uid)
-            record = null;
-        var progress = new UnenrollProgress(actor, time.GetUtcNow(), []);
-        if (record is null)
-        {
-            record = await store.SaveAsync(
-                new EnrolledTarget
+            var uid = metadata.Uid;
+            EnrolledTarget? record;
+            try
+            {
+                record = await store.GetAsync(key, cancellationToken);
+                if (record is not null && record.Uid != uid)
                 {
-                    Key = key,
-                    Uid = uid,
-                    EnrolledAt = time.GetUtcNow(),
-                    VerticalMode = target?.Spec.ModeOf(ScalingDirection.Vertical) ?? TargetMode.Recommendation,
-                    HorizontalMode = target?.Spec.ModeOf(ScalingDirection.Horizontal) ?? TargetMode.Recommendation,
-                    Unenroll = progress,
-                },
-                cancellationToken);
-        }
-        else if (record.Unenroll is null)
-        {
-            record = await store.UpdateAsync(key, uid, r => r with { Unenroll = r.Unenroll ?? progress }, cancellationToken);
-        }
+                    // The state of a target that no longer exists: cleaned up before this one is unenrolled.
+                    await ForgetQuietlyAsync(record, cancellationToken);
+                    continue;
+                }
 
-        if (!metadata.IsDeleting)
-        {
-            // Without the finalizer the delete below would remove the AST before the cleanup is done.
-            await targets.AddFinalizerAsync(key, uid, cancellationToken);
-            await cluster.DeleteTargetAsync(key, uid, cancellationToken);
-        }
+                var progress = new UnenrollProgress(actor.Name, time.GetUtcNow(), []);
+                if (record is null && metadata.IsDeleting)
+                {
+                    // Being deleted and no record left: an earlier run finished the cleanup (and its audit record)
+                    // but not the finalizer's removal. Only that is left.
+                    return await FinishAsync(metadata, target, null, reason?.Text, cancellationToken);
+                }
 
-        return await FinishAsync(metadata, target, record, reason, cancellationToken);
+                if (record is null)
+                {
+                    record = await store.SaveAsync(
+                        new EnrolledTarget
+                        {
+                            Key = key,
+                            Uid = uid,
+                            EnrolledAt = time.GetUtcNow(),
+                            VerticalMode = target?.Spec.ModeOf(ScalingDirection.Vertical) ?? TargetMode.Recommendation,
+                            HorizontalMode = target?.Spec.ModeOf(ScalingDirection.Horizontal) ?? TargetMode.Recommendation,
+                            Unenroll = progress,
+                        },
+                        cancellationToken);
+                }
+                else if (record.Unenroll is null)
+                {
+                    record = await store.UpdateAsync(key, uid, r => r with { Unenroll = r.Unenroll ?? progress }, cancellationToken);
+                }
+            }
+            catch (EnrollmentConflictException) when (attempt < MaxAttempts)
+            {
+                // Another caller created or changed the record first: read theirs and join their unenroll.
+                continue;
+            }
+
+            if (!metadata.IsDeleting)
+            {
+                // Without the finalizer the delete below would remove the AST before the cleanup is done.
+                await targets.AddFinalizerAsync(key, uid, cancellationToken);
+                if (!await cluster.DeleteTargetAsync(key, uid, cancellationToken) && await IsStillThereAsync(key, uid, cancellationToken))
+                {
+                    // The delete was refused (a conflict), not done: the recorded unenroll is finished by a retry or the sync tick.
+                    throw new ConcurrentChangeException($"The AIScaleTarget {key} could not be deleted because of a concurrent change; its unenroll is recorded and continues.");
+                }
+            }
+
+            return await FinishAsync(metadata, target, record, reason?.Text, cancellationToken);
+        }
     }
 
     /// <summary>
@@ -98,7 +131,8 @@ public sealed class Unenrollment(
         if (!IsDone(record, RevertStep))
         {
             var resolved = target is null ? null : await targets.ResolveAsync(target, cancellationToken);
-            (record, outcome) = await revert.RevertAsync(key, record, resolved, ScalingDirections.All, cancellationToken);
+            // Stamped with the unenroll's start, so callers finishing it at once restart the workload once.
+            (record, outcome) = await revert.RevertAsync(key, record, resolved, ScalingDirections.All, cancellationToken, record?.Unenroll?.StartedAt);
             record = await MarkAsync(record, RevertStep, cancellationToken);
         }
 
@@ -109,21 +143,26 @@ public sealed class Unenrollment(
             record = await MarkAsync(record, PurgeStep, cancellationToken);
         }
 
-        // Without a record the audit was written by the run that deleted it.
+        // Without a record the audit was written by the run that deleted it. Keyed by the UID and stamped with the
+        // unenroll's start: callers finishing the same unenroll store one record.
         if (record is not null && !IsDone(record, AuditStep))
         {
+            await outbox.DeliverAsync(record, cancellationToken);
             await audit.AppendAsync(
                 new AuditRecord(
-                    time.GetUtcNow(), record.Unenroll!.Actor, "unenroll", key.ToString(),
+                    record.Unenroll!.StartedAt, record.Unenroll.Actor, "unenroll", key.ToString(),
                     Reason: reason ?? outcome.Describe(),
                     Previous: $"vertical={record.VerticalMode.ToWireName()}, horizontal={record.HorizontalMode.ToWireName()}, enrolled since {record.EnrolledAt:O}",
                     Current: "unenrolled",
-                    TargetUid: uid),
+                    TargetUid: uid)
+                {
+                    Key = "unenroll-" + new string(uid.Where(char.IsAsciiLetterOrDigit).Take(40).ToArray()),
+                },
                 cancellationToken);
             record = await MarkAsync(record, AuditStep, cancellationToken);
         }
 
-        await store.DeleteAsync(key, uid, cancellationToken);
+        await DeleteRecordAsync(key, uid, cancellationToken);
         var finalizerRemoved = await targets.RemoveFinalizerAsync(key, uid, cancellationToken);
         var result = new UnenrollResult(key, uid, outcome, purged, finalizerRemoved);
         await (signals?.UnenrolledAsync(result, target, cancellationToken) ?? Task.CompletedTask);
@@ -140,6 +179,46 @@ public sealed class Unenrollment(
         ArgumentNullException.ThrowIfNull(record);
         var metadata = new TargetMetadata { Namespace = record.Key.Namespace, Name = record.Key.Name, Uid = record.Uid };
         return FinishAsync(metadata, null, record, "the AIScaleTarget is gone", cancellationToken);
+    }
+
+    private async Task<bool> IsStillThereAsync(TargetKey key, string uid, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await targets.GetAsync(key, cancellationToken) is { } target && target.Metadata.Uid == uid && !target.Metadata.IsDeleting;
+        }
+        catch (InvalidTargetException ex)
+        {
+            return ex.Target.Metadata.Uid == uid && !ex.Target.Metadata.IsDeleting;
+        }
+    }
+
+    private async Task DeleteRecordAsync(TargetKey key, string uid, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await store.DeleteAsync(key, uid, cancellationToken);
+                return;
+            }
+            catch (EnrollmentConflictException) when (attempt < MaxAttempts)
+            {
+                // A concurrent writer (another caller marking a step) changed it: delete the newer version.
+            }
+        }
+    }
+
+    private async Task ForgetQuietlyAsync(EnrolledTarget stale, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ForgetAsync(stale, cancellationToken);
+        }
+        catch (EnrollmentConflictException)
+        {
+            // Another caller is cleaning it up too; the next read sees what is left.
+        }
     }
 
     private static bool IsDone(EnrolledTarget? record, string step) =>

@@ -15,17 +15,20 @@ public sealed class WorkloadRevert(ICleanupCluster cluster, IEnrollmentStore sto
     /// <summary>
     /// Reverts <paramref name="directions"/> of the target whose record is <paramref name="record"/> (null: no record,
     /// only the HPA annotation is looked at). <paramref name="resolved"/> is the workload as found now (null: it is
-    /// gone, or the target is). Returns the record as saved and what was done.
+    /// gone, or the target is). <paramref name="restartAt"/> stamps the restart (default: now): callers finishing the
+    /// same change pass the same time, so the pod template ends up identical and the workload restarts once.
+    /// Returns the record as saved and what was done.
     /// </summary>
     public async Task<(EnrolledTarget? Record, RevertOutcome Outcome)> RevertAsync(
-        TargetKey key, EnrolledTarget? record, ResolvedTarget? resolved, IReadOnlyCollection<ScalingDirection> directions, CancellationToken cancellationToken)
+        TargetKey key, EnrolledTarget? record, ResolvedTarget? resolved, IReadOnlyCollection<ScalingDirection> directions, CancellationToken cancellationToken,
+        DateTimeOffset? restartAt = null)
     {
         ArgumentNullException.ThrowIfNull(directions);
         var uid = record?.Uid ?? resolved?.Target.Metadata.Uid;
         var outcome = new RevertOutcome();
         if (directions.Contains(ScalingDirection.Vertical) && record is { Vertical: not null } applied)
         {
-            (record, outcome) = await RevertVerticalAsync(key, applied, resolved, outcome, cancellationToken);
+            (record, outcome) = await RevertVerticalAsync(key, applied, resolved, outcome, restartAt ?? time.GetUtcNow(), cancellationToken);
         }
 
         if (directions.Contains(ScalingDirection.Horizontal))
@@ -38,11 +41,11 @@ public sealed class WorkloadRevert(ICleanupCluster cluster, IEnrollmentStore sto
     }
 
     private async Task<(EnrolledTarget? Record, RevertOutcome Outcome)> RevertVerticalAsync(
-        TargetKey key, EnrolledTarget record, ResolvedTarget? resolved, RevertOutcome outcome, CancellationToken cancellationToken)
+        TargetKey key, EnrolledTarget record, ResolvedTarget? resolved, RevertOutcome outcome, DateTimeOffset restartAt, CancellationToken cancellationToken)
     {
         if (resolved?.Workload is { } workload)
         {
-            if (await cluster.RestartWorkloadAsync(key.Namespace, workload.Kind, workload.Name, time.GetUtcNow(), cancellationToken))
+            if (await cluster.RestartWorkloadAsync(key.Namespace, workload.Kind, workload.Name, restartAt, cancellationToken))
                 outcome = outcome with { Restarted = $"{workload.Kind}/{workload.Name}" };
             else
                 outcome = outcome.Note($"{workload.Kind}/{workload.Name} is gone; nothing to restart");

@@ -7,7 +7,4 @@ public sealed class CollectOptions
 
     /// <summary>Pods younger than this are left out: start-up usage is not representative. Default: 2 minutes.</summary>
     public TimeSpan Warmup { get; set; } = TimeSpan.FromMinutes(2);
-
-    /// <summary>The length of a stored usage block. Default: 5 minutes.</summary>
-    public TimeSpan Block { get; set; } = Downsampler.DefaultBlock;
 }

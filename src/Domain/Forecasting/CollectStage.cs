@@ -91,7 +91,7 @@ public sealed class CollectStage(ITargetCluster cluster, IPodMetricsSource metri
         }
 
         ReportProvisioning(target.Key, resolved.Pods.Where(p => warm.Contains(p.Name)), measured);
-        var blockStart = UsageSeries.BlockStart(now, options.Block);
+        var blockStart = UsageSeries.BlockStart(now, UsageSeries.Block);
         var folds = samples.ToDictionary(s => s.Key, s => (Func<UsageBlock?, UsageBlock>)(current => Fold(current, blockStart, s.Value.Max, s.Value.Mean)), StringComparer.Ordinal);
         await usage.FoldAsync(target.Metadata.Uid, blockStart, folds, cancellationToken);
         return new CollectedTarget(target.Key, measured.Count, skipped, null);

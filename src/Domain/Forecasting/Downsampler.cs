@@ -1,28 +1,21 @@
 namespace Thoras.Domain.Forecasting;
 
 /// <summary>
-/// Turns raw samples into contiguous fixed-length blocks (max and mean per block), the form in which usage is
-/// stored and forecast. Collection and the backtest both use it, so the backtest sees what the app sees.
+/// Turns raw samples into contiguous blocks of <see cref="UsageSeries.Block"/> (max and mean per block), the form
+/// in which usage is stored and forecast, so the backtest sees what the app stores.
 /// </summary>
 public static class Downsampler
 {
-    /// <summary>The default block length: 5 minutes.</summary>
-    public static readonly TimeSpan DefaultBlock = TimeSpan.FromMinutes(5);
-
     /// <summary>
-    /// Aggregates <paramref name="samples"/> (any order) into blocks aligned to multiples of <paramref name="block"/>
-    /// since the Unix epoch. Blocks without samples between the first and the last are filled with the previous
-    /// block's values and <see cref="UsageBlock.Count"/> 0, so the block index always maps to time (a day ago is
-    /// always 288 blocks back); features rely on that.
+    /// Aggregates <paramref name="samples"/> (any order) into blocks aligned to multiples of the block length since
+    /// the Unix epoch. Blocks without samples between the first and the last are gaps: they hold the previous
+    /// block's values and <see cref="UsageBlock.Count"/> 0, like the app's stored usage, so the block index always
+    /// maps to time (a day ago is always 288 blocks back); nothing reads a gap's values as usage.
     /// </summary>
-    public static IReadOnlyList<UsageBlock> Downsample(IEnumerable<UsageSample> samples, TimeSpan block)
+    public static IReadOnlyList<UsageBlock> Downsample(IEnumerable<UsageSample> samples)
     {
         ArgumentNullException.ThrowIfNull(samples);
-        if (block <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(block), block, "The block length must be positive.");
-        }
-
+        var block = UsageSeries.Block;
         var byBlock = new SortedDictionary<long, (double Max, double Sum, int Count)>();
         foreach (var sample in samples)
         {

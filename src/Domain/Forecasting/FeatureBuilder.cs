@@ -1,162 +1,175 @@
 namespace Thoras.Domain.Forecasting;
 
 /// <summary>
-/// Builds the model's inputs for the step at block index <c>t</c> from blocks strictly before <c>t</c> only, so a
-/// forecast never sees the usage it predicts. Usage enters as log ratios to a robust recent level (the mean of the
-/// last hour's block peaks), which makes one model shape fit any unit and scale.
+/// Builds the model's inputs for the step at block index <c>t</c> from the observed blocks of
+/// [<c>windowStart</c>, <c>t</c>) only, so a forecast never sees the usage it predicts and reads no more history than
+/// the app keeps. Usage enters as log ratios to a robust recent level (the mean of the last hour's observed block
+/// peaks), which makes one model shape fit any unit and scale. A gap is never read as usage: a window with no
+/// observed block gives <see cref="Missing"/> (no difference from the level; ML.NET's trainers drop rows holding NaN),
+/// and flags and the hours since the last measurement tell the model what is missing.
 /// </summary>
 public static class FeatureBuilder
 {
     /// <summary>Number of features per row.</summary>
-    public const int Count = 24;
+    public const int Count = 25;
 
-    /// <summary>Blocks per hour, day and week at the 5-minute block length the windows are expressed in.</summary>
+    /// <summary>The value of a feature whose window holds no measured block.</summary>
+    public const float Missing = 0f;
+
+    /// <summary>Blocks per hour, six hours, day and week at the 5-minute block length.</summary>
     private const int Hour = 12;
     private const int SixHours = 72;
     private const int Day = 288;
     private const int Week = 2016;
 
     /// <summary>
-    /// Writes the features of step <paramref name="t"/> into <paramref name="destination"/>. Reads only
-    /// <c>blocks[0..t)</c>; <paramref name="t"/> may equal <c>blocks.Count</c> (the next, unseen step).
+    /// Writes the features of step <paramref name="t"/> into <paramref name="destination"/> and returns true, or
+    /// returns false when [<paramref name="windowStart"/>, <paramref name="t"/>) holds no observed block.
     /// </summary>
-    /// <param name="blocks">The usage history, contiguous blocks.</param>
-    /// <param name="t">The step being forecast; at least 1.</param>
+    /// <param name="history">The usage history; its epsilon must be set.</param>
+    /// <param name="windowStart">The oldest block the features may read.</param>
+    /// <param name="t">The step being forecast; at most <c>history.Count</c> (the next, unseen step).</param>
     /// <param name="stepStart">Start time of step <paramref name="t"/> (for time of day and day of week).</param>
     /// <param name="horizonBlocks">How many blocks the forecast peak covers.</param>
-    /// <param name="epsilon">A small positive offset of the series' scale, so zero usage has a finite logarithm.</param>
     /// <param name="destination">At least <see cref="Count"/> floats.</param>
-    public static void Build(IReadOnlyList<UsageBlock> blocks, int t, DateTimeOffset stepStart, int horizonBlocks, double epsilon, Span<float> destination)
+    public static bool Build(UsageHistory history, int windowStart, int t, DateTimeOffset stepStart, int horizonBlocks, Span<float> destination)
     {
-        ArgumentNullException.ThrowIfNull(blocks);
-        if (t < 1 || t > blocks.Count)
+        ArgumentNullException.ThrowIfNull(history);
+        if (t < 1 || t > history.Count || windowStart < 0 || windowStart >= t)
         {
-            throw new ArgumentOutOfRangeException(nameof(t), t, "The step needs at least one block of history and at most the next unseen block.");
+            throw new ArgumentOutOfRangeException(nameof(t), t, "The step needs history before it, inside the window, and at most the next unseen block.");
         }
 
-        var level = Level(blocks, t);
-        var logLevel = Math.Log(level + epsilon);
-        float Ratio(double x) => (float)(Math.Log(x + epsilon) - logLevel);
+        var epsilon = history.Epsilon ?? throw new InvalidOperationException("The history's epsilon is chosen at the first training.");
+        var level = Level(history, windowStart, t);
+        if (double.IsNaN(level))
+        {
+            return false;
+        }
 
-        destination[0] = Ratio(blocks[t - 1].Max);
-        destination[1] = Ratio(blocks[t - 1].Mean);
-        destination[2] = Ratio(MaxOf(blocks, t - 3, t));
-        destination[3] = Ratio(MaxOf(blocks, t - Hour, t));
-        destination[4] = Ratio(MaxOf(blocks, t - SixHours, t));
-        destination[5] = Ratio(MaxOf(blocks, t - Day, t));
-        destination[6] = Ratio(MeanOf(blocks, t - SixHours, t));
-        destination[7] = Ratio(MeanOf(blocks, t - Day, t));
-        destination[8] = Ratio(QuantileOf(blocks, t - Day, t, 0.95));
+        var logLevel = Math.Log(level + epsilon);
+        float Ratio(double x) => double.IsNaN(x) ? Missing : (float)(Math.Log(x + epsilon) - logLevel);
+        int From(int span) => Math.Max(windowStart, t - span);
+
+        var last = history.LastObservedBefore(windowStart, t);
+        destination[0] = Ratio(history[last].Max);
+        destination[1] = Ratio(history[last].Mean);
+        destination[2] = Ratio(history.MaxIn(From(3), t));
+        destination[3] = Ratio(history.MaxIn(From(Hour), t));
+        destination[4] = Ratio(history.MaxIn(From(SixHours), t));
+        destination[5] = Ratio(history.MaxIn(From(Day), t));
+        destination[6] = Ratio(history.MeanIn(From(SixHours), t));
+        destination[7] = Ratio(history.MeanIn(From(Day), t));
+        destination[8] = Ratio(QuantileOf(history, From(Day), t, 0.95));
 
         // The same horizon a day and a week ago, both against today's level and against the level back then.
-        var (dayPeak, dayShape, hasDay) = Seasonal(blocks, t, Day, horizonBlocks, epsilon);
-        var (weekPeak, weekShape, hasWeek) = Seasonal(blocks, t, Week, horizonBlocks, epsilon);
-        destination[9] = hasDay ? Ratio(dayPeak) : 0f;
+        var (dayPeak, dayShape) = Seasonal(history, windowStart, t, Day, horizonBlocks, epsilon);
+        var (weekPeak, weekShape) = Seasonal(history, windowStart, t, Week, horizonBlocks, epsilon);
+        destination[9] = Ratio(dayPeak);
         destination[10] = dayShape;
-        destination[11] = hasWeek ? Ratio(weekPeak) : 0f;
+        destination[11] = Ratio(weekPeak);
         destination[12] = weekShape;
-        destination[13] = hasDay ? 1f : 0f;
-        destination[14] = hasWeek ? 1f : 0f;
+        destination[13] = double.IsNaN(dayPeak) ? 0f : 1f;
+        destination[14] = double.IsNaN(weekPeak) ? 0f : 1f;
 
         var timeOfDay = stepStart.UtcDateTime.TimeOfDay.TotalDays;
         destination[15] = (float)Math.Sin(2 * Math.PI * timeOfDay);
         destination[16] = (float)Math.Cos(2 * Math.PI * timeOfDay);
         destination[17] = (float)stepStart.UtcDateTime.DayOfWeek;
 
-        destination[18] = (float)(Math.Log(MeanOf(blocks, t - Hour, t) + epsilon) - Math.Log(MeanOf(blocks, t - 2 * Hour, t - Hour) + epsilon));
-        destination[19] = (float)(Math.Log(MeanOf(blocks, t - SixHours, t) + epsilon) - Math.Log(MeanOf(blocks, t - 2 * SixHours, t - SixHours) + epsilon));
-        destination[20] = (float)Volatility(blocks, t, Hour, epsilon);
-        destination[21] = (float)Volatility(blocks, t, Day, epsilon);
+        destination[18] = Trend(history, windowStart, t, Hour, epsilon);
+        destination[19] = Trend(history, windowStart, t, SixHours, epsilon);
+        destination[20] = (float)history.VolatilityIn(From(Hour), t);
+        destination[21] = (float)history.VolatilityIn(From(Day), t);
 
         // The highest and the typical peak of this horizon over the past week's days: daily patterns that repeat.
-        var (maxDaily, meanDaily) = DailyPeaks(blocks, t, horizonBlocks, epsilon, logLevel);
+        var (maxDaily, meanDaily) = DailyPeaks(history, windowStart, t, horizonBlocks, epsilon, logLevel);
         destination[22] = maxDaily;
         destination[23] = meanDaily;
+
+        // Hours since the last measurement: after a long gap the recent-level features are old news.
+        destination[24] = (float)((t - 1 - last) / (double)Hour);
+        return true;
     }
 
-    /// <summary>The robust recent level the features and the label are relative to: mean of the last hour's block peaks.</summary>
-    public static double Level(IReadOnlyList<UsageBlock> blocks, int t) => MeanOf(blocks, t - Hour, t);
+    /// <summary>
+    /// The robust recent level the features and the label are relative to: the mean of the last hour's observed
+    /// block peaks; after a gap, of the last day's; else the latest observed peak in the window; NaN with none.
+    /// </summary>
+    public static double Level(UsageHistory history, int windowStart, int t)
+    {
+        ArgumentNullException.ThrowIfNull(history);
+        var hour = history.MeanIn(Math.Max(windowStart, t - Hour), t);
+        if (!double.IsNaN(hour))
+        {
+            return hour;
+        }
+
+        var day = history.MeanIn(Math.Max(windowStart, t - Day), t);
+        if (!double.IsNaN(day))
+        {
+            return day;
+        }
+
+        var last = history.LastObservedBefore(windowStart, t);
+        return last < 0 ? double.NaN : history[last].Max;
+    }
 
     /// <summary>
     /// The recent volatility of the series in log space, used to scale conformal scores so that calm periods
     /// get tight margins and turbulent ones wide margins.
     /// </summary>
-    public static double Scale(IReadOnlyList<UsageBlock> blocks, int t, double epsilon) =>
-        0.005 + (0.5 * Volatility(blocks, t, Hour, epsilon)) + (0.5 * Volatility(blocks, t, Day, epsilon));
-
-    private static double MaxOf(IReadOnlyList<UsageBlock> blocks, int from, int to)
+    public static double Scale(UsageHistory history, int windowStart, int t)
     {
-        var max = double.MinValue;
-        for (var i = Math.Max(0, from); i < to; i++)
-        {
-            max = Math.Max(max, blocks[i].Max);
-        }
-
-        return max;
+        ArgumentNullException.ThrowIfNull(history);
+        return 0.005 + (0.5 * history.VolatilityIn(Math.Max(windowStart, t - Hour), t)) + (0.5 * history.VolatilityIn(Math.Max(windowStart, t - Day), t));
     }
 
-    private static double MeanOf(IReadOnlyList<UsageBlock> blocks, int from, int to)
+    private static double QuantileOf(UsageHistory history, int from, int to, double q)
     {
-        from = Math.Max(0, from);
-        if (to <= from)
+        var count = history.ObservedIn(from, to);
+        if (count == 0)
         {
-            return blocks[0].Max;
+            return double.NaN;
         }
 
-        var sum = 0.0;
+        var values = new double[count];
+        var n = 0;
         for (var i = from; i < to; i++)
         {
-            sum += blocks[i].Max;
-        }
-
-        return sum / (to - from);
-    }
-
-    private static double QuantileOf(IReadOnlyList<UsageBlock> blocks, int from, int to, double q)
-    {
-        from = Math.Max(0, from);
-        var values = new double[to - from];
-        for (var i = from; i < to; i++)
-        {
-            values[i - from] = blocks[i].Max;
+            if (history.IsObserved(i))
+            {
+                values[n++] = history[i].Max;
+            }
         }
 
         // A linear-time selection, not a sort: this runs for every training row.
-        return ConformalCalibrator.Select(values, (int)Math.Min(values.Length - 1, Math.Floor(q * values.Length)));
+        return Selection.Select(values, (int)Math.Min(values.Length - 1, Math.Floor(q * values.Length)));
     }
 
-    private static double Volatility(IReadOnlyList<UsageBlock> blocks, int t, int window, double epsilon)
+    private static float Trend(UsageHistory history, int windowStart, int t, int span, double epsilon)
     {
-        var from = Math.Max(1, t - window);
-        if (t <= from)
-        {
-            return 0;
-        }
-
-        var sum = 0.0;
-        for (var i = from; i < t; i++)
-        {
-            sum += Math.Abs(Math.Log(blocks[i].Max + epsilon) - Math.Log(blocks[i - 1].Max + epsilon));
-        }
-
-        return sum / (t - from);
+        var recent = history.MeanIn(Math.Max(windowStart, t - span), t);
+        var before = history.MeanIn(Math.Max(windowStart, t - (2 * span)), Math.Max(windowStart, t - span));
+        return double.IsNaN(recent) || double.IsNaN(before) ? Missing : (float)(Math.Log(recent + epsilon) - Math.Log(before + epsilon));
     }
 
-    private static (double Peak, float Shape, bool Has) Seasonal(IReadOnlyList<UsageBlock> blocks, int t, int lag, int horizon, double epsilon)
+    private static (double Peak, float Shape) Seasonal(UsageHistory history, int windowStart, int t, int lag, int horizon, double epsilon)
     {
         var from = t - lag;
         var to = from + Math.Min(horizon, lag);
-        if (from < 1 || to > t)
+        if (from < windowStart + 1)
         {
-            return (0, 0f, false);
+            return (double.NaN, Missing);
         }
 
-        var peak = MaxOf(blocks, from, to);
-        var shape = (float)(Math.Log(peak + epsilon) - Math.Log(Level(blocks, from) + epsilon));
-        return (peak, shape, true);
+        var peak = history.MaxIn(from, to);
+        var then = Level(history, windowStart, from);
+        var shape = double.IsNaN(peak) || double.IsNaN(then) ? Missing : (float)(Math.Log(peak + epsilon) - Math.Log(then + epsilon));
+        return (peak, shape);
     }
 
-    private static (float Max, float Mean) DailyPeaks(IReadOnlyList<UsageBlock> blocks, int t, int horizon, double epsilon, double logLevel)
+    private static (float Max, float Mean) DailyPeaks(UsageHistory history, int windowStart, int t, int horizon, double epsilon, double logLevel)
     {
         var max = float.MinValue;
         var sum = 0.0;
@@ -164,18 +177,23 @@ public static class FeatureBuilder
         for (var d = 1; d <= 7; d++)
         {
             var from = t - (d * Day);
-            var to = from + Math.Min(horizon, Day);
-            if (from < 0)
+            if (from < windowStart)
             {
                 break;
             }
 
-            var ratio = (float)(Math.Log(MaxOf(blocks, from, to) + epsilon) - logLevel);
+            var peak = history.MaxIn(from, from + Math.Min(horizon, Day));
+            if (double.IsNaN(peak))
+            {
+                continue;
+            }
+
+            var ratio = (float)(Math.Log(peak + epsilon) - logLevel);
             max = Math.Max(max, ratio);
             sum += ratio;
             days++;
         }
 
-        return days == 0 ? (0f, 0f) : (max, (float)(sum / days));
+        return days == 0 ? (Missing, Missing) : (max, (float)(sum / days));
     }
 }

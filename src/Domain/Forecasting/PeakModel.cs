@@ -94,15 +94,6 @@ public sealed class PeakModel
     /// <summary>Predicts one row. Not thread-safe: one model serves one forecaster.</summary>
     public float Predict(float[] features) => engine.Predict(new FeatureRow { Features = features }).Score;
 
-    /// <summary>Predicts many rows in one pass (the backtest's way).</summary>
-    public float[] PredictMany(IReadOnlyList<float[]> features)
-    {
-        ArgumentNullException.ThrowIfNull(features);
-        var rows = features.Select(f => new FeatureRow { Features = f }).ToArray();
-        var scored = transformer.Transform(context.Data.LoadFromEnumerable(rows));
-        return scored.GetColumn<float>("Score").ToArray();
-    }
-
     /// <summary>ML.NET's input row.</summary>
     internal sealed class FeatureRow
     {

@@ -1,14 +1,18 @@
 namespace Thoras.Domain.Forecasting;
 
 /// <summary>
-/// Holds one target's usage history, keeps the feature rows of every step, retrains the <see cref="PeakModel"/> on
-/// the configured cadence (never every tick) and predicts the peak over the next horizon.
+/// The point-forecast step: holds one series' usage history, retrains the <see cref="PeakModel"/> on the configured
+/// cadence (never every tick) on the last training window, and predicts the peak over the next horizon. Features and
+/// labels read only the training window before the step, which is exactly what the app keeps in storage, so the
+/// backtest and the app predict the same from the same usage. Gaps are missing, never usage.
 /// </summary>
 public sealed class PeakPredictor
 {
+    /// <summary>The share of training rows the held-out fit is trained on; the rest seeds the calibrator.</summary>
+    private const double HoldoutSplit = 0.75;
+
     private readonly ForecastSettings settings;
-    private readonly List<UsageBlock> blocks = [];
-    private readonly List<float[]?> features = [];
+    private readonly UsageHistory history = new();
 
     /// <summary>Creates an empty predictor.</summary>
     public PeakPredictor(ForecastSettings settings)
@@ -19,7 +23,10 @@ public sealed class PeakPredictor
     }
 
     /// <summary>The history seen so far, oldest first.</summary>
-    public IReadOnlyList<UsageBlock> Blocks => blocks;
+    public IReadOnlyList<UsageBlock> Blocks => history.Blocks;
+
+    /// <summary>The history with its running sums.</summary>
+    public UsageHistory History => history;
 
     /// <summary>The current model, or null before the first training.</summary>
     public PeakModel? Model { get; private set; }
@@ -27,47 +34,48 @@ public sealed class PeakPredictor
     /// <summary>When the current model was trained (the start of the first block it did not see).</summary>
     public DateTimeOffset? TrainedAt { get; private set; }
 
-    /// <summary>The series' log offset; fixed at the first training so cached features stay valid.</summary>
-    public double? Epsilon { get; private set; }
+    /// <summary>The series' log offset; fixed at the first training so scores stay comparable.</summary>
+    public double? Epsilon => history.Epsilon;
 
     /// <summary>Start of the next, not yet observed block.</summary>
-    public DateTimeOffset NextStart => blocks.Count == 0 ? DateTimeOffset.MinValue : blocks[^1].Start + settings.Block;
+    public DateTimeOffset NextStart => history.Count == 0 ? DateTimeOffset.MinValue : history[^1].Start + UsageSeries.Block;
+
+    /// <summary>How many blocks the training window holds.</summary>
+    public int WindowBlocks => Math.Max(1, (int)(settings.TrainingWindow / UsageSeries.Block));
 
     /// <summary>
-    /// True once <see cref="ForecastSettings.MinLookback"/> of history exists and there is enough to train on (at
-    /// least one horizon plus two blocks, which matters only when <c>min_lookback_to_scale</c> is shorter than that).
+    /// True once <see cref="ForecastSettings.MinLookback"/> of history exists, there is enough to train on (at
+    /// least one horizon plus two blocks, which matters only when <c>min_lookback_to_scale</c> is shorter than that)
+    /// and the training window holds at least one measured block.
     /// </summary>
-    public bool HasEnoughDataToScale => blocks.Count >= settings.HorizonBlocks + 2 && blocks.Count * settings.Block >= settings.MinLookback;
+    public bool HasEnoughDataToScale =>
+        history.Count >= settings.HorizonBlocks + 2
+        && history.Count * UsageSeries.Block >= settings.MinLookback
+        && history.ObservedIn(WindowStart, history.Count) > 0;
 
     /// <summary>True when there is no model or the last training is at least the retrain cadence old.</summary>
     public bool IsTrainingDue => Model is null || TrainedAt is not { } at || NextStart - at >= settings.RetrainEvery;
 
+    /// <summary>The oldest block the next forecast may read.</summary>
+    private int WindowStart => Math.Max(0, history.Count - WindowBlocks);
+
     /// <summary>Appends the next block; blocks must be contiguous (see <see cref="Downsampler"/>).</summary>
     public void Append(UsageBlock block)
     {
-        if (blocks.Count > 0 && block.Start != NextStart)
+        if (history.Count > 0 && block.Start != NextStart)
         {
             throw new ArgumentException($"Block at {block.Start:O} is not the next one ({NextStart:O}); downsample first.", nameof(block));
         }
 
-        blocks.Add(block);
-        features.Add(null);
+        history.Append(block);
     }
 
     /// <summary>Adopts a model loaded from storage, with the offset and training time it was saved with.</summary>
     public void Adopt(PeakModel model, double epsilon, DateTimeOffset trainedAt)
     {
         ArgumentNullException.ThrowIfNull(model);
-        if (Epsilon is { } current && current != epsilon)
-        {
-            for (var i = 0; i < features.Count; i++)
-            {
-                features[i] = null;
-            }
-        }
-
         Model = model;
-        Epsilon = epsilon;
+        history.UseEpsilon(epsilon);
         TrainedAt = trainedAt;
     }
 
@@ -78,35 +86,57 @@ public sealed class PeakPredictor
     /// <param name="withHoldoutScores">Whether to spend a second fit on held-out scores.</param>
     public IReadOnlyList<double> Train(bool withHoldoutScores)
     {
-        if (blocks.Count < settings.HorizonBlocks + 2)
+        if (history.Count < settings.HorizonBlocks + 2)
         {
             throw new InvalidOperationException("Too little history to train.");
         }
 
-        Epsilon ??= ChooseEpsilon();
-        var horizon = settings.HorizonBlocks;
-        var windowBlocks = (int)(settings.TrainingWindow / settings.Block);
-        var first = Math.Max(1, blocks.Count - windowBlocks);
-        var last = blocks.Count - horizon;
-        var rows = new List<float[]>(last - first + 1);
-        var labels = new List<float>(last - first + 1);
-        for (var t = first; t <= last; t++)
+        var windowStart = WindowStart;
+        if (history.Epsilon is null)
         {
-            rows.Add(FeaturesAt(t));
-            labels.Add(Label(t));
+            history.UseEpsilon(ChooseEpsilon(windowStart));
+        }
+
+        var horizon = settings.HorizonBlocks;
+        var rows = new List<float[]>();
+        var labels = new List<float>();
+        var steps = new List<int>();
+        for (var t = windowStart + 1; t <= history.Count - horizon; t++)
+        {
+            var row = new float[FeatureBuilder.Count];
+            if (Label(windowStart, t) is { } label && FeatureBuilder.Build(history, windowStart, t, StartOf(t), horizon, row))
+            {
+                rows.Add(row);
+                labels.Add(label);
+                steps.Add(t);
+            }
+        }
+
+        if (rows.Count == 0)
+        {
+            throw new InvalidOperationException("The training window holds no measured usage to train on.");
         }
 
         var holdout = new List<double>();
-        var split = (int)(rows.Count * 0.75);
+        var split = (int)(rows.Count * HoldoutSplit);
         if (withHoldoutScores && split >= 20 && rows.Count - split >= 10)
         {
             var partial = PeakModel.Train(rows[..split], labels[..split]);
-            for (var t = first + split; t < blocks.Count; t += settings.IntervalBlocks)
+            var row = new float[FeatureBuilder.Count];
+            for (var t = steps[split]; t < history.Count; t += settings.IntervalBlocks)
             {
-                var prediction = ToPrediction(t, partial.Predict(FeaturesAt(t)));
-                for (var i = t; i < Math.Min(blocks.Count, t + settings.IntervalBlocks); i++)
+                if (!FeatureBuilder.Build(history, windowStart, t, StartOf(t), horizon, row))
                 {
-                    holdout.Add(prediction.Score(blocks[i].Max));
+                    continue;
+                }
+
+                var prediction = ToPrediction(windowStart, t, partial.Predict(row));
+                for (var i = t; i < Math.Min(history.Count, t + settings.IntervalBlocks); i++)
+                {
+                    if (history.IsObserved(i))
+                    {
+                        holdout.Add(prediction.Score(history[i].Max));
+                    }
                 }
             }
         }
@@ -116,30 +146,11 @@ public sealed class PeakPredictor
         return holdout;
     }
 
-    /// <summary>The highest block peak within the training window.</summary>
-    public double RecentPeak()
-    {
-        var windowBlocks = (int)(settings.TrainingWindow / settings.Block);
-        var peak = 0.0;
-        for (var i = Math.Max(0, blocks.Count - windowBlocks); i < blocks.Count; i++)
-        {
-            peak = Math.Max(peak, blocks[i].Max);
-        }
+    /// <summary>The highest measured block peak within the training window (0 with none).</summary>
+    public double RecentPeak() => Peak(WindowStart);
 
-        return peak;
-    }
-
-    /// <summary>The highest block peak among the latest <paramref name="count"/> blocks (0 with no history).</summary>
-    public double LatestPeak(int count)
-    {
-        var peak = 0.0;
-        for (var i = Math.Max(0, blocks.Count - count); i < blocks.Count; i++)
-        {
-            peak = Math.Max(peak, blocks[i].Max);
-        }
-
-        return peak;
-    }
+    /// <summary>The highest measured block peak among the latest <paramref name="count"/> blocks (0 with none).</summary>
+    public double LatestPeak(int count) => Peak(Math.Max(0, history.Count - count));
 
     /// <summary>Predicts the peak over the horizon starting at the next, unseen block.</summary>
     public PeakPrediction Predict()
@@ -149,56 +160,63 @@ public sealed class PeakPredictor
             throw new InvalidOperationException("Train or adopt a model before predicting.");
         }
 
-        var t = blocks.Count;
-        return ToPrediction(t, Model.Predict(FeaturesAt(t)));
-    }
-
-    /// <summary>The feature row of step <paramref name="t"/> (cached; step <c>Blocks.Count</c> is the next one).</summary>
-    public float[] FeaturesAt(int t)
-    {
-        var epsilon = Epsilon ?? throw new InvalidOperationException("The offset is chosen at the first training.");
-        if (t < features.Count && features[t] is { } cached)
-        {
-            return cached;
-        }
-
+        var t = history.Count;
         var row = new float[FeatureBuilder.Count];
-        FeatureBuilder.Build(blocks, t, StartOf(t), settings.HorizonBlocks, epsilon, row);
-        if (t < features.Count)
+        if (!FeatureBuilder.Build(history, WindowStart, t, StartOf(t), settings.HorizonBlocks, row))
         {
-            // Step t's features only depend on blocks before t, so once block t exists they never change.
-            features[t] = row;
+            throw new InvalidOperationException("The training window holds no measured usage to predict from.");
         }
 
-        return row;
+        return ToPrediction(WindowStart, t, Model.Predict(row));
     }
 
-    private PeakPrediction ToPrediction(int t, float score)
+    private double Peak(int from)
     {
-        var epsilon = Epsilon!.Value;
-        var logLevel = Math.Log(FeatureBuilder.Level(blocks, t) + epsilon);
-        return new PeakPrediction(logLevel + score, FeatureBuilder.Scale(blocks, t, epsilon), epsilon);
+        var peak = history.MaxIn(from, history.Count);
+        return double.IsNaN(peak) ? 0 : peak;
     }
 
-    private float Label(int t)
+    private PeakPrediction ToPrediction(int windowStart, int t, float score)
     {
-        var epsilon = Epsilon!.Value;
-        var peak = double.MinValue;
-        for (var i = t; i < t + settings.HorizonBlocks; i++)
+        var epsilon = history.Epsilon!.Value;
+        var logLevel = Math.Log(FeatureBuilder.Level(history, windowStart, t) + epsilon);
+        return new PeakPrediction(logLevel + score, FeatureBuilder.Scale(history, windowStart, t), epsilon);
+    }
+
+    /// <summary>The log ratio of the horizon's measured peak to the level before it; null when the horizon is all gap.</summary>
+    private float? Label(int windowStart, int t)
+    {
+        var peak = history.MaxIn(t, t + settings.HorizonBlocks);
+        var level = FeatureBuilder.Level(history, windowStart, t);
+        if (double.IsNaN(peak) || double.IsNaN(level))
         {
-            peak = Math.Max(peak, blocks[i].Max);
+            return null;
         }
 
-        return (float)(Math.Log(peak + epsilon) - Math.Log(FeatureBuilder.Level(blocks, t) + epsilon));
+        var epsilon = history.Epsilon!.Value;
+        return (float)(Math.Log(peak + epsilon) - Math.Log(level + epsilon));
     }
 
-    private DateTimeOffset StartOf(int t) => blocks[0].Start + (t * settings.Block);
+    private DateTimeOffset StartOf(int t) => history[0].Start + (t * UsageSeries.Block);
 
-    /// <summary>One percent of the typical level so far: small against real usage, large against float noise.</summary>
-    private double ChooseEpsilon()
+    /// <summary>One percent of the typical measured level: small against real usage, large against float noise.</summary>
+    private double ChooseEpsilon(int windowStart)
     {
-        var mean = blocks.Average(b => Math.Abs(b.Max));
-        var max = blocks.Max(b => Math.Abs(b.Max));
+        var mean = 0.0;
+        var max = 0.0;
+        var count = 0;
+        for (var i = windowStart; i < history.Count; i++)
+        {
+            if (history.IsObserved(i))
+            {
+                var value = Math.Abs(history[i].Max);
+                mean += value;
+                max = Math.Max(max, value);
+                count++;
+            }
+        }
+
+        mean = count == 0 ? 0 : mean / count;
         return Math.Max(Math.Max(0.01 * mean, 1e-4 * max), 1e-9);
     }
 }

@@ -15,6 +15,12 @@ public static class UsageSeries
     /// <summary>The replica count series.</summary>
     public const string Replicas = "replicas";
 
+    /// <summary>
+    /// The length of every usage block, stored and forecast: 5 minutes. One length for the whole product, because
+    /// the features' windows (an hour, a day, a week) and the model's cost per training are sized in these blocks.
+    /// </summary>
+    public static readonly TimeSpan Block = TimeSpan.FromMinutes(5);
+
     /// <summary>One container's usage of a resource: block max = the highest pod, block mean = the mean across pods.</summary>
     public static string Container(string container, string resource) => $"container:{container}:{resource}";
 
@@ -22,8 +28,9 @@ public static class UsageSeries
     public static string Total(string resource) => $"total:{resource}";
 
     /// <summary>
-    /// The blocks of <paramref name="stored"/> that are complete at <paramref name="now"/>, with gaps filled by carrying
-    /// the previous block forward (count 0), so the block index always maps to time as the forecaster requires.
+    /// The blocks of <paramref name="stored"/> that are complete at <paramref name="now"/>, with each gap a block of count
+    /// 0 carrying the previous values, so the block index always maps to time as the forecaster requires; a count-0
+    /// block is read as missing, never as usage.
     /// </summary>
     public static IReadOnlyList<UsageBlock> CompleteAndContiguous(IEnumerable<UsageBlock> stored, TimeSpan block, DateTimeOffset now)
     {

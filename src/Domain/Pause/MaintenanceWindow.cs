@@ -15,7 +15,13 @@ public sealed partial class MaintenanceWindow
     public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(7);
 
     /// <summary>The longest reason allowed, in characters.</summary>
-    public const int MaxReasonLength = 500;
+    public const int MaxReasonLength = Audit.Reason.MaxLength;
+
+    /// <summary>The longest id allowed.</summary>
+    public const int MaxIdLength = 40;
+
+    private const int MaxCronLength = 120;
+    private const int MaxTimeZoneLength = 64;
 
     private readonly CronExpression _expression;
     private readonly TimeZoneInfo _zone;
@@ -62,7 +68,7 @@ public sealed partial class MaintenanceWindow
     /// <exception cref="InvalidMaintenanceWindowException">A field is invalid; the message names it.</exception>
     public static MaintenanceWindow Define(string id, string cron, TimeSpan duration, string timeZone, string reason, bool enabled, string createdBy, DateTimeOffset createdAt)
     {
-        if (string.IsNullOrEmpty(id) || !IdPattern().IsMatch(id))
+        if (!IsValidId(id))
         {
             throw new InvalidMaintenanceWindowException("id", $"'{id}' is not a valid window id: use 1-40 lower-case letters, digits or dashes, starting with a letter or digit.");
         }
@@ -74,17 +80,31 @@ public sealed partial class MaintenanceWindow
         }
 
         var zone = FindZone(timeZone);
-        if (string.IsNullOrWhiteSpace(reason) || reason.Length > MaxReasonLength)
+        if (expression.GetNextOccurrence(createdAt, zone) is null)
         {
-            throw new InvalidMaintenanceWindowException("reason", $"A reason of 1-{MaxReasonLength} characters is required.");
+            throw new InvalidMaintenanceWindowException("cron", $"Cron '{cron}' never fires (no date matches it), so the window would never open.");
+        }
+
+        Audit.Reason checkedReason;
+        try
+        {
+            checkedReason = Audit.Reason.Required(reason);
+        }
+        catch (Audit.InvalidReasonException ex)
+        {
+            throw new InvalidMaintenanceWindowException("reason", ex.Message);
         }
 
         ArgumentException.ThrowIfNullOrWhiteSpace(createdBy);
-        return new MaintenanceWindow(id, cron.Trim(), expression, duration, timeZone, zone, reason.Trim(), enabled, createdBy, createdAt);
+        return new MaintenanceWindow(id, string.Join(' ', CronFields(cron)), expression, duration, timeZone, zone, checkedReason.Text, enabled, createdBy, createdAt);
     }
 
-    /// <summary>Whether <paramref name="id"/> has the shape of a window id.</summary>
-    public static bool IsValidId(string id) => IdPattern().IsMatch(id);
+    /// <summary>
+    /// Whether <paramref name="id"/> has the shape of a window id: 1–40 ASCII lower-case letters, digits or dashes,
+    /// starting with a letter or digit. Checked character by character, so a trailing newline cannot slip through.
+    /// </summary>
+    public static bool IsValidId(string? id) =>
+        id is { Length: > 0 and <= MaxIdLength } && id[0] != '-' && id.All(c => c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '-');
 
     /// <summary>
     /// The occurrence in force at <paramref name="now"/> (the latest one that started at or before it and
@@ -110,9 +130,16 @@ public sealed partial class MaintenanceWindow
     public WindowOccurrence? NextOccurrence(DateTimeOffset now) =>
         _expression.GetNextOccurrence(now, _zone) is { } s ? new WindowOccurrence(s, s + Duration) : null;
 
+    private static string[] CronFields(string? cron) => (cron ?? string.Empty).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+
     private static CronExpression ParseCron(string cron)
     {
-        var fields = (cron ?? string.Empty).Split(' ', '\t').Count(f => f.Length > 0);
+        if (cron is null || cron.Length > MaxCronLength || !cron.All(c => c is >= ' ' and <= '~'))
+        {
+            throw new InvalidMaintenanceWindowException("cron", $"A cron expression of at most {MaxCronLength} printable ASCII characters (fields separated by spaces) is required.");
+        }
+
+        var fields = CronFields(cron).Length;
         var format = fields switch
         {
             5 => CronFormat.Standard,
@@ -121,7 +148,7 @@ public sealed partial class MaintenanceWindow
         };
         try
         {
-            return CronExpression.Parse(cron!.Trim(), format);
+            return CronExpression.Parse(string.Join(' ', CronFields(cron)), format);
         }
         catch (CronFormatException ex)
         {
@@ -136,19 +163,33 @@ public sealed partial class MaintenanceWindow
             throw new InvalidMaintenanceWindowException("timeZone", "A time zone is required, e.g. 'Europe/Berlin', 'UTC' or 'W. Europe Standard Time'.");
         }
 
+        // Only the characters zone ids use; a name like 'Europe' (a folder of the IANA database) or '../x' is refused
+        // before the lookup, which on Linux reads the database's files.
+        if (timeZone.Length > MaxTimeZoneLength || !ZoneIdPattern().IsMatch(timeZone) || timeZone.Contains("..", StringComparison.Ordinal)
+            || !TryFindZone(timeZone, out var zone))
+        {
+            throw new InvalidMaintenanceWindowException("timeZone", $"Time zone '{(timeZone.Length <= 80 ? timeZone : timeZone[..80] + "...")}' is not in the IANA time zone database: use an IANA id such as 'Europe/Berlin' or 'UTC' (or a Windows id such as 'W. Europe Standard Time').");
+        }
+
+        return zone;
+    }
+
+    private static bool TryFindZone(string id, out TimeZoneInfo zone)
+    {
         try
         {
             // .NET resolves both IANA and Windows ids on every platform (through ICU on Linux).
-            return TimeZoneInfo.FindSystemTimeZoneById(timeZone);
+            return TimeZoneInfo.TryFindSystemTimeZoneById(id, out zone!);
         }
-        catch (Exception ex) when (ex is TimeZoneNotFoundException or InvalidTimeZoneException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidTimeZoneException or System.Security.SecurityException)
         {
-            throw new InvalidMaintenanceWindowException("timeZone", $"Time zone '{timeZone}' is unknown: use an IANA id such as 'Europe/Berlin' or a Windows id such as 'W. Europe Standard Time'.");
+            zone = null!;
+            return false;
         }
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,39}$")]
-    private static partial Regex IdPattern();
+    [GeneratedRegex(@"\A[A-Za-z][A-Za-z0-9_+\-/. ()]*\z", RegexOptions.CultureInvariant)]
+    private static partial Regex ZoneIdPattern();
 }
 
 /// <summary>One occurrence of a maintenance window, from its start (inclusive) to its end (exclusive).</summary>

@@ -7,11 +7,14 @@ namespace Thoras.Domain.Pause;
 /// <summary>Reads a window duration written like Kubernetes durations (<c>90m</c>, <c>2h</c>, <c>1h30m</c>) or ISO 8601 (<c>PT2H</c>).</summary>
 public static partial class WindowDuration
 {
+    private const int MaxLength = 32;
+
     /// <summary>Parses <paramref name="text"/>; returns false when it is neither form.</summary>
     public static bool TryParse(string? text, out TimeSpan duration)
     {
         duration = default;
-        if (string.IsNullOrWhiteSpace(text))
+        // ASCII letters and digits only: '\d' and the ISO 8601 reader would take other scripts' digits (and spaces).
+        if (string.IsNullOrEmpty(text) || text.Length > MaxLength || !text.All(char.IsAsciiLetterOrDigit))
         {
             return false;
         }
@@ -73,6 +76,6 @@ public static partial class WindowDuration
     private static int Part(Match match, string group) =>
         match.Groups[group].Success ? int.Parse(match.Groups[group].Value, CultureInfo.InvariantCulture) : 0;
 
-    [GeneratedRegex(@"^(?:(?<d>\d{1,3})d)?(?:(?<h>\d{1,4})h)?(?:(?<m>\d{1,6})m)?(?:(?<s>\d{1,8})s)?$")]
+    [GeneratedRegex(@"\A(?:(?<d>[0-9]{1,3})d)?(?:(?<h>[0-9]{1,4})h)?(?:(?<m>[0-9]{1,6})m)?(?:(?<s>[0-9]{1,8})s)?\z", RegexOptions.CultureInvariant)]
     private static partial Regex GoStyle();
 }

@@ -38,7 +38,7 @@ public enum ForecastItemKind
     /// <summary>A condition is set on the target without publishing (<see cref="ReportCondition"/>).</summary>
     Report,
 
-    /// <summary>A retrained forecaster state is saved (<see cref="SaveModel"/>).</summary>
+    /// <summary>A forecaster state is saved after the forecast (<see cref="SaveModel"/>).</summary>
     SaveModel,
 
     /// <summary>The published suggestion joins the target's history (<see cref="RecordHistory"/>).</summary>
@@ -64,7 +64,7 @@ public sealed record PublishSuggestion(TargetKey Target, string TargetUid, Statu
 public sealed record ReportCondition(TargetKey Target, string TargetUid, StatusUpdate Status, string Reason)
     : ForecastItem(Target, TargetUid, ForecastItemKind.Report, Reason);
 
-/// <summary>Saves the retrained forecaster state of <paramref name="Series"/>.</summary>
+/// <summary>Saves the forecaster state of <paramref name="Series"/> after the forecast.</summary>
 public sealed record SaveModel(TargetKey Target, string TargetUid, string Series, byte[] State, string Reason)
     : ForecastItem(Target, TargetUid, ForecastItemKind.SaveModel, Reason);
 

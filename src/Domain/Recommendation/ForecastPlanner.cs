@@ -64,7 +64,7 @@ public static class ForecastPlanner
             };
         }
 
-        var saves = recommendation.StatesToSave.Select(s => (ForecastItem)new SaveModel(key, uid, s.Key, s.Value, $"the forecaster of {s.Key} was retrained")).ToList();
+        var saves = recommendation.StatesToSave.Select(s => (ForecastItem)new SaveModel(key, uid, s.Key, s.Value, $"the forecaster state of {s.Key} after this forecast")).ToList();
         var ready = TargetConditions.Ready(resolved.Describe(), now, generation);
         var published = spec.Directions.Where(d => spec.ModeOf(d) is { } mode && mode.PublishesSuggestions()).ToList();
         if (published.Count == 0)

@@ -1,8 +1,6 @@
 using Thoras.Domain.Forecasting;
 using Thoras.Domain.Suggestions;
 using Thoras.Domain.Targets;
-using ForecastMode = Thoras.Domain.Forecasting.ModelMode;
-using SpecMode = Thoras.Domain.Targets.ModelMode;
 
 namespace Thoras.Domain.Recommendation;
 
@@ -30,7 +28,7 @@ public sealed record RecommendationInput(
 /// <param name="Replicas">The horizontal suggestion; null when none could be made.</param>
 /// <param name="HorizontalHasEnoughData">Whether the horizontal series has <c>min_lookback_to_scale</c> of history.</param>
 /// <param name="ReplicasProblem">Why no replica count can be derived, when that is the workload's fault.</param>
-/// <param name="StatesToSave">Series → a forecaster state that changed (it was retrained) and is to be saved.</param>
+/// <param name="StatesToSave">Series → the forecaster state after this forecast, to be saved (every series with a trained model).</param>
 public sealed record TargetRecommendation(
     IReadOnlyList<SeriesForecast> Series,
     IReadOnlyList<ResourceRecommendation>? Containers,
@@ -51,22 +49,13 @@ public sealed class TargetRecommender(ForecastOptions options)
     /// <summary>How far back the usage of every series is read.</summary>
     public TimeSpan UsageWindow => options.TrainingWindow;
 
-    /// <summary>The forecaster settings of one direction of a target.</summary>
-    public ForecastSettings SettingsFor(TargetSpec spec, ScalingDirection direction)
-    {
-        ArgumentNullException.ThrowIfNull(spec);
-        var model = spec.ModelFor(direction);
-        return new ForecastSettings
-        {
-            RiskTarget = RiskTarget.For(ToForecastMode(model.Mode), model.PercentileValue),
-            ForecastHorizon = model.ForecastBlocks,
-            ForecastInterval = model.ForecastInterval,
-            BufferPercentage = model.ForecastBufferPercentage,
-            MinLookback = model.MinLookbackToScale,
-            RetrainEvery = options.RetrainEvery,
-            TrainingWindow = options.TrainingWindow,
-        };
-    }
+    /// <summary>
+    /// The forecaster settings of one series of a target (<see cref="ForecastSettings.For"/>: the one place they are
+    /// derived). <paramref name="resource"/> picks a vertical absolute <c>scaling_behavior</c> minimum;
+    /// <paramref name="coresPerReplica"/> turns a horizontal one from replicas into cores.
+    /// </summary>
+    public ForecastSettings SettingsFor(TargetSpec spec, ScalingDirection direction, string resource = UsageSeries.Cpu, double coresPerReplica = 0) =>
+        ForecastSettings.For(spec, direction, resource, options, coresPerReplica);
 
     /// <summary>The series a target's recommendation reads: CPU and memory per container (vertical), total CPU (horizontal).</summary>
     public IReadOnlyList<SeriesRequest> SeriesFor(ResolvedTarget resolved)
@@ -76,16 +65,17 @@ public sealed class TargetRecommender(ForecastOptions options)
         var requests = new List<SeriesRequest>();
         if (spec.Vertical is not null)
         {
-            var settings = SettingsFor(spec, ScalingDirection.Vertical);
+            var cpu = SettingsFor(spec, ScalingDirection.Vertical, UsageSeries.Cpu);
+            var memory = SettingsFor(spec, ScalingDirection.Vertical, UsageSeries.Memory);
             foreach (var container in ContainersOf(resolved))
             {
-                requests.Add(new(UsageSeries.Container(container.Name, UsageSeries.Cpu), ScalingDirection.Vertical, settings));
-                requests.Add(new(UsageSeries.Container(container.Name, UsageSeries.Memory), ScalingDirection.Vertical, settings));
+                requests.Add(new(UsageSeries.Container(container.Name, UsageSeries.Cpu), ScalingDirection.Vertical, cpu));
+                requests.Add(new(UsageSeries.Container(container.Name, UsageSeries.Memory), ScalingDirection.Vertical, memory));
             }
         }
 
         if (spec.Horizontal is not null)
-            requests.Add(new(UsageSeries.Total(UsageSeries.Cpu), ScalingDirection.Horizontal, SettingsFor(spec, ScalingDirection.Horizontal)));
+            requests.Add(new(UsageSeries.Total(UsageSeries.Cpu), ScalingDirection.Horizontal, SettingsFor(spec, ScalingDirection.Horizontal, UsageSeries.Cpu, CoresPerReplica(resolved))));
         return requests;
     }
 
@@ -130,20 +120,26 @@ public sealed class TargetRecommender(ForecastOptions options)
         {
             var total = Run(requests.Single(r => r.Direction == ScalingDirection.Horizontal));
             horizontalEnough = total.HasEnoughDataToScale;
-            var perPod = (double)(resolved.Workload?.Containers.Sum(c => c.Requests.Cpu?.Amount ?? 0) ?? 0);
+            var perPod = PerPodCpu(resolved);
             if (perPod <= 0)
             {
                 problem = "the workload's containers request no CPU, so replicas cannot be derived";
             }
             else if (total.Suggestion is { } totalCpu)
             {
-                var hpa = resolved.SingleAutoscaler;
-                replicas = SuggestionBuilder.Replicas(horizontal, totalCpu, perPod, hpa?.TargetCpuUtilization ?? options.DefaultTargetUtilization, hpa?.MaxReplicas);
+                replicas = SuggestionBuilder.Replicas(horizontal, totalCpu, perPod, TargetUtilization(resolved), resolved.SingleAutoscaler?.MaxReplicas);
             }
         }
 
         return new TargetRecommendation(series, containers, verticalEnough, replicas, horizontalEnough, problem, states);
     }
+
+    private static double PerPodCpu(ResolvedTarget resolved) => (double)(resolved.Workload?.Containers.Sum(c => c.Requests.Cpu?.Amount ?? 0) ?? 0);
+
+    private double TargetUtilization(ResolvedTarget resolved) => resolved.SingleAutoscaler?.TargetCpuUtilization ?? options.DefaultTargetUtilization;
+
+    /// <summary>The CPU one more replica absorbs: per-pod request × the HPA's target utilisation.</summary>
+    private double CoresPerReplica(ResolvedTarget resolved) => PerPodCpu(resolved) * TargetUtilization(resolved) / 100;
 
     private static IReadOnlyList<ContainerResources> ContainersOf(ResolvedTarget resolved) =>
         resolved.Workload?.Containers ?? (resolved.Pods.Count > 0 ? resolved.Pods[0].Containers : null) ?? [];
@@ -169,7 +165,11 @@ public sealed class TargetRecommender(ForecastOptions options)
         var forecast = forecaster.Suggest();
         var retrained = forecaster.Predictor.TrainedAt != trainedBefore;
         byte[]? state = null;
-        if (retrained)
+
+        // Saved after every forecast, not only after a retraining: the change policy's memory (the bound in force, the
+        // budget, a lowering under way) and the bound the next blocks are scored against move every interval, and
+        // the next tick must continue from them exactly as the backtest's uninterrupted replay does.
+        if (forecaster.Predictor.Model is not null)
         {
             using var buffer = new MemoryStream();
             forecaster.SaveState(buffer);
@@ -192,13 +192,4 @@ public sealed class TargetRecommender(ForecastOptions options)
             return null;
         }
     }
-
-    private static ForecastMode ToForecastMode(SpecMode mode) => mode switch
-    {
-        SpecMode.Balanced => ForecastMode.Balanced,
-        SpecMode.CostOptimized => ForecastMode.CostOptimized,
-        SpecMode.AssuranceOptimized => ForecastMode.AssuranceOptimized,
-        SpecMode.Percentile => ForecastMode.Percentile,
-        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown model mode."),
-    };
 }

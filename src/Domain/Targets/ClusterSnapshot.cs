@@ -61,15 +61,6 @@ public sealed class ClusterSnapshot
             cancellationToken);
     }
 
-    /// <summary>A snapshot of targets already read (such as one target fetched on its own), resolved the same way.</summary>
-    public static ClusterSnapshot Of(ITargetCluster cluster, IReadOnlyList<AIScaleTarget> targets, TimeSpan readBudget, TimeProvider time, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(cluster);
-        ArgumentNullException.ThrowIfNull(targets);
-        ArgumentNullException.ThrowIfNull(time);
-        return new ClusterSnapshot(cluster, targets, [], readBudget, time, cancellationToken);
-    }
-
     /// <summary>
     /// <paramref name="target"/> with the parts of its surroundings in <paramref name="parts"/>, from its namespace's
     /// lists; null when its <c>scaleTargetRef</c> names a workload that does not exist.

@@ -25,10 +25,7 @@ public sealed record HorizontalSpec
     [JsonPropertyName("multipleOf")]
     public int? MultipleOf { get; init; }
 
+    /// <summary>An absolute <c>scale_up</c>/<c>scale_down</c> is a number of replicas.</summary>
     [JsonPropertyName("scaling_behavior")]
-    public ScalingBehavior? ScalingBehavior { get; init; }
-
-    /// <summary>The smallest change, in percent of the current floor, worth applying.</summary>
-    [JsonIgnore]
-    public double EffectiveThresholdPercentage => ScalingBehavior?.ThresholdPercentage ?? TargetDefaults.HorizontalThresholdPercentage;
+    public ScalingBehavior<int?>? ScalingBehavior { get; init; }
 }

@@ -33,14 +33,6 @@ public interface ITargetCluster
     Task<AIScaleTarget?> GetAsync(TargetKey key, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Sets <c>spec.&lt;direction&gt;.mode</c> to <paramref name="mode"/>, after the rules of
-    /// <see cref="TargetSpec.WithMode"/> (throws <see cref="InvalidModeChangeException"/>) on the current spec.
-    /// Returns the target as written. Throws <see cref="TargetNotFoundException"/> when there is no valid target
-    /// at <paramref name="key"/>.
-    /// </summary>
-    Task<AIScaleTarget> SetModeAsync(TargetKey key, ScalingDirection direction, TargetMode mode, CancellationToken cancellationToken);
-
-    /// <summary>
     /// Replaces the status of the target with UID <paramref name="uid"/> with <paramref name="change"/> applied to
     /// its current status, through the status subresource. <paramref name="change"/> may run more than once (after a
     /// conflict it runs again on the re-read status), so it must not have side effects. Nothing is written when it

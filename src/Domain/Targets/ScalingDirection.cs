@@ -27,6 +27,13 @@ public static class ScalingDirections
         return direction != 0;
     }
 
+    /// <summary>Reads exactly <c>vertical</c> or <c>horizontal</c> (lower case, no spaces), as the HTTP API accepts them.</summary>
+    public static bool TryParseExact(string? text, out ScalingDirection direction)
+    {
+        direction = 0;
+        return text is "vertical" or "horizontal" && TryParse(text, out direction);
+    }
+
     /// <summary>The field name under <c>spec</c>: <c>vertical</c> or <c>horizontal</c>.</summary>
     public static string ToWireName(this ScalingDirection direction) => direction switch
     {

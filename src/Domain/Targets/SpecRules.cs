@@ -44,6 +44,12 @@ public static class SpecRules
 
     public const string DisruptionIntervalPositive = "interval must be longer than 0s";
 
+    public const string PercentNeedsPercent = "type percent needs percent (and no absolute)";
+
+    public const string AbsoluteNeedsAbsolute = "type absolute needs absolute (and no percent)";
+
+    public const string AbsoluteNeedsAResource = "absolute needs cpu, memory or both";
+
     /// <summary>The rule for a direction's percentile.</summary>
     public static string PercentileNeedsValue(ScalingDirection direction) =>
         direction == ScalingDirection.Vertical ? VerticalPercentileNeedsValue : HorizontalPercentileNeedsValue;

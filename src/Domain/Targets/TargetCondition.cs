@@ -148,17 +148,6 @@ public static class TargetConditions
         ObservedGeneration = generation,
     };
 
-    /// <summary>Scaling=False, NotEnoughData: how much history exists and how much is needed.</summary>
-    public static TargetCondition NotEnoughData(TimeSpan collected, TimeSpan needed, DateTimeOffset now, long? generation) => new()
-    {
-        Type = TargetConditionTypes.Scaling,
-        Status = ConditionStatus.False,
-        Reason = TargetConditionReasons.NotEnoughData,
-        Message = $"{GoDuration.Format(collected)} of usage history collected; {GoDuration.Format(needed)} (min_lookback_to_scale) is needed before suggestions are applied.",
-        LastTransitionTime = now,
-        ObservedGeneration = generation,
-    };
-
     /// <summary>Scaling=False, NoSingleHpa: names the HPAs found, so the user knows which to remove or add.</summary>
     public static TargetCondition NoSingleHpa(string workload, IReadOnlyCollection<string> hpaNames, DateTimeOffset now, long? generation)
     {

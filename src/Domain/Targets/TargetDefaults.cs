@@ -33,11 +33,14 @@ public static class TargetDefaults
     /// <summary><c>vertical.oom_remediation.stabilization_window</c>: the raised memory stays a floor for 1 hour.</summary>
     public static readonly TimeSpan OomStabilizationWindow = TimeSpan.FromHours(1);
 
-    /// <summary><c>vertical.scaling_behavior.threshold_percentage</c>: a request change under 10% is not worth a resize.</summary>
-    public const double VerticalThresholdPercentage = 10;
+    /// <summary><c>scaling_behavior.scale_up</c>: a needed raise is at least 10 % of the value in force.</summary>
+    public const double ScaleUpPercent = 10;
 
-    /// <summary><c>horizontal.scaling_behavior.threshold_percentage</c>: every replica change is applied.</summary>
-    public const double HorizontalThresholdPercentage = 0;
+    /// <summary><c>scaling_behavior.scale_down</c>: a lowering under 10 % of the value in force is not worth a change.</summary>
+    public const double ScaleDownPercent = 10;
+
+    /// <summary><c>scaling_behavior.max_changes_per_day</c>: each forecast series changes at most about 48 times a day.</summary>
+    public const int MaxChangesPerDay = 48;
 
     /// <summary><c>horizontal.multipleOf</c>: replicas are not rounded.</summary>
     public const int MultipleOf = 1;

@@ -42,6 +42,16 @@ public static class TargetModes
         return mode != 0;
     }
 
+    /// <summary>
+    /// Reads a mode or one of its aliases exactly as <see cref="AcceptedValues"/> spells them (lower case, no spaces),
+    /// as the CRD's enum and the HTTP API accept them.
+    /// </summary>
+    public static bool TryParseExact(string? text, out TargetMode mode)
+    {
+        mode = 0;
+        return text is not null && AcceptedValues.Contains(text, StringComparer.Ordinal) && TryParse(text, out mode);
+    }
+
     /// <summary>Reads a mode or one of its aliases; throws <see cref="FormatException"/> naming the allowed values.</summary>
     public static TargetMode Parse(string text) =>
         TryParse(text, out var mode) ? mode : throw new FormatException($"'{text}' is not a mode; use {AllowedText}");
@@ -55,14 +65,8 @@ public static class TargetModes
         _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "Unknown mode."),
     };
 
-    /// <summary>Every mode collects usage and forecasts; unenrolling is the only way to stop that.</summary>
-    public static bool CollectsAndForecasts(this TargetMode mode) => Enum.IsDefined(mode);
-
     /// <summary>Recommendation and autonomous publish suggestions; observation only forecasts.</summary>
     public static bool PublishesSuggestions(this TargetMode mode) => mode is TargetMode.Recommendation or TargetMode.Autonomous;
-
-    /// <summary>Only autonomous applies suggestions to the workload (and only while scaling is not paused).</summary>
-    public static bool AppliesSuggestions(this TargetMode mode) => mode == TargetMode.Autonomous;
 }
 
 /// <summary>Reads a <see cref="TargetMode"/> from any accepted spelling and writes its canonical name.</summary>

@@ -133,7 +133,7 @@ public static class TargetValidator
                 problems.Add(new("spec.vertical.disruption", SpecRules.DisruptionIntervalPositive));
         }
 
-        ValidateScalingBehavior(vertical.ScalingBehavior, "spec.vertical.scaling_behavior", problems);
+        ValidateScalingBehavior(vertical.ScalingBehavior, "spec.vertical.scaling_behavior", problems, ValidateResourceAmounts);
     }
 
     private static void ValidateResource(ResourcePolicy resource, string path, List<SpecProblem> problems)
@@ -162,13 +162,51 @@ public static class TargetValidator
             problems.Add(new("spec.horizontal.multipleOf", $"must be at least 1, not {horizontal.MultipleOf}"));
         if (horizontal.MinReplicas is { } min && horizontal.MaxReplicas is { } max && min > max)
             problems.Add(new("spec.horizontal", SpecRules.MinReplicasNotAboveMax));
-        ValidateScalingBehavior(horizontal.ScalingBehavior, "spec.horizontal.scaling_behavior", problems);
+        ValidateScalingBehavior(horizontal.ScalingBehavior, "spec.horizontal.scaling_behavior", problems, ValidateReplicaCount);
     }
 
-    private static void ValidateScalingBehavior(ScalingBehavior? behavior, string path, List<SpecProblem> problems)
+    private static void ValidateScalingBehavior<TAbsolute>(ScalingBehavior<TAbsolute>? behavior, string path, List<SpecProblem> problems, Action<TAbsolute, string, List<SpecProblem>> validateAbsolute)
     {
-        if (behavior?.ThresholdPercentage is { } threshold && (threshold < 0 || threshold > 100 || double.IsNaN(threshold)))
+        if (behavior is null)
+            return;
+        if (behavior.ThresholdPercentage is { } threshold && (threshold < 0 || threshold > 100 || double.IsNaN(threshold)))
             problems.Add(new($"{path}.threshold_percentage", Invariant($"must be between 0 and 100, not {threshold}")));
+        if (behavior.MaxChangesPerDay is < 1)
+            problems.Add(new($"{path}.max_changes_per_day", $"must be at least 1, not {behavior.MaxChangesPerDay}"));
+        ValidateChangeMinimum(behavior.ScaleUp, $"{path}.scale_up", problems, validateAbsolute);
+        ValidateChangeMinimum(behavior.ScaleDown, $"{path}.scale_down", problems, validateAbsolute);
+    }
+
+    private static void ValidateChangeMinimum<TAbsolute>(ChangeMinimum<TAbsolute>? minimum, string path, List<SpecProblem> problems, Action<TAbsolute, string, List<SpecProblem>> validateAbsolute)
+    {
+        if (minimum is null)
+            return;
+        if (minimum.Type is null)
+            problems.Add(new($"{path}.type", $"is required: use {ChangeMinimumTypeJsonConverter.AllowedText}"));
+        if (minimum.Type == ChangeMinimumType.Percent && (minimum.Percent is null || minimum.Absolute is not null))
+            problems.Add(new(path, SpecRules.PercentNeedsPercent));
+        if (minimum.Type == ChangeMinimumType.Absolute && (minimum.Absolute is null || minimum.Percent is not null))
+            problems.Add(new(path, SpecRules.AbsoluteNeedsAbsolute));
+        if (minimum.Percent is { } percent && (percent < 0 || percent > 100 || double.IsNaN(percent)))
+            problems.Add(new($"{path}.percent", Invariant($"must be between 0 and 100, not {percent}")));
+        if (minimum.Absolute is { } absolute)
+            validateAbsolute(absolute, $"{path}.absolute", problems);
+    }
+
+    private static void ValidateResourceAmounts(ResourceAmounts amounts, string path, List<SpecProblem> problems)
+    {
+        if (amounts.Cpu is null && amounts.Memory is null)
+            problems.Add(new(path, SpecRules.AbsoluteNeedsAResource));
+        if (amounts.Cpu is { IsNegative: true } cpu)
+            problems.Add(new($"{path}.cpu", $"must not be negative, not {cpu}"));
+        if (amounts.Memory is { IsNegative: true } memory)
+            problems.Add(new($"{path}.memory", $"must not be negative, not {memory}"));
+    }
+
+    private static void ValidateReplicaCount(int? replicas, string path, List<SpecProblem> problems)
+    {
+        if (replicas is < 0)
+            problems.Add(new(path, $"must be at least 0, not {replicas}"));
     }
 
     /// <summary>Numbers in messages read the same on every machine (0.5, never 0,5).</summary>

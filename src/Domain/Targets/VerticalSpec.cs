@@ -27,7 +27,7 @@ public sealed record VerticalSpec
     public OomRemediation? OomRemediation { get; init; }
 
     [JsonPropertyName("scaling_behavior")]
-    public ScalingBehavior? ScalingBehavior { get; init; }
+    public ScalingBehavior<ResourceAmounts>? ScalingBehavior { get; init; }
 
     /// <summary>The policy for a container: its own entry, else the <c>*</c> entry, else none.</summary>
     public ContainerPolicy? PolicyFor(string containerName) =>
@@ -37,10 +37,6 @@ public sealed record VerticalSpec
     /// <summary>The update mode in effect.</summary>
     [JsonIgnore]
     public UpdateMode EffectiveUpdateMode => UpdatePolicy?.UpdateMode ?? TargetDefaults.UpdateMode;
-
-    /// <summary>The smallest change, in percent of the current request, worth applying.</summary>
-    [JsonIgnore]
-    public double EffectiveThresholdPercentage => ScalingBehavior?.ThresholdPercentage ?? TargetDefaults.VerticalThresholdPercentage;
 }
 
 /// <summary>One entry of <c>spec.vertical.containers</c>.</summary>
@@ -115,12 +111,4 @@ public sealed record OomRemediation
     [JsonPropertyName("stabilization_window")]
     [JsonConverter(typeof(GoDurationJsonConverter))]
     public TimeSpan? StabilizationWindow { get; init; }
-}
-
-/// <summary><c>scaling_behavior</c> of a direction: which changes are worth applying.</summary>
-public sealed record ScalingBehavior
-{
-    /// <summary>A change smaller than this percentage of the current value is not applied (0–100).</summary>
-    [JsonPropertyName("threshold_percentage")]
-    public double? ThresholdPercentage { get; init; }
 }

@@ -15,7 +15,7 @@ public sealed class AuditFunction(IAuditLog audit)
 {
     [Function("Audit")]
     public async Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "get", "post", "put", "patch", "delete", Route = "audit")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", "post", "put", "patch", "delete", "head", "options", Route = "audit")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         RequestMethods.Require(request, "GET");

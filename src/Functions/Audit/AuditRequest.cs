@@ -123,15 +123,16 @@ public static partial class AuditRequest
 
     private static ProblemException Invalid(string title, string detail) => new(StatusCodes.Status400BadRequest, title, detail);
 
-    [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2})$", RegexOptions.IgnoreCase)]
+    // Anchored with \A and \z (a "$" would let a final newline through) and ASCII digits only (\d matches any script's).
+    [GeneratedRegex(@"\A[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,7})?)?(Z|[+-][0-9]{2}:[0-9]{2})\z", RegexOptions.IgnoreCase)]
     private static partial Regex TimePattern();
 
-    [GeneratedRegex("^[A-Za-z0-9-]{1,128}$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9-]{1,128}\z")]
     private static partial Regex UidPattern();
 
-    [GeneratedRegex("^[a-z][a-z0-9-]{0,63}$")]
+    [GeneratedRegex(@"\A[a-z][a-z0-9-]{0,63}\z")]
     private static partial Regex ActionPattern();
 
-    [GeneratedRegex(@"^[^\p{C}]+$")]
+    [GeneratedRegex(@"\A[^\p{C}]+\z")]
     private static partial Regex TextPattern();
 }

@@ -19,7 +19,7 @@ public sealed class DashboardFunction(DashboardAssets assets)
 
     [Function("Dashboard")]
     public IActionResult Serve(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", "post", "put", "patch", "delete", Route = "dashboard/{*path}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", "post", "put", "patch", "delete", "options", Route = "dashboard/{*path}")] HttpRequest request,
         string? path)
     {
         RequestMethods.Require(request, "GET", "HEAD");

@@ -3,7 +3,6 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Thoras.Domain.Fleet;
 using Thoras.Functions.Http;
-using Thoras.Functions.Pause;
 using Thoras.Functions.Targets;
 
 namespace Thoras.Functions.Dashboard;
@@ -13,11 +12,11 @@ namespace Thoras.Functions.Dashboard;
 /// one) with its workload's requests, the suggestion, conditions, last apply and the priced waste or saving.
 /// Function-key auth. Read-only.
 /// </summary>
-public sealed class FleetFunction(FleetView fleet, DashboardOptions options, TimeProvider time)
+public sealed class FleetFunction(FleetView fleet, DashboardOptions options, Callers callers, TimeProvider time)
 {
     [Function("Fleet")]
     public async Task<IActionResult> List(
-        [HttpTrigger(AuthorizationLevel.Function, "get", "post", "put", "patch", "delete", Route = "fleet")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", "post", "put", "patch", "delete", "head", "options", Route = "fleet")] HttpRequest request,
         CancellationToken cancellationToken)
     {
         RequestMethods.Require(request, "GET");
@@ -30,7 +29,7 @@ public sealed class FleetFunction(FleetView fleet, DashboardOptions options, Tim
         var prices = options.Prices;
         return new OkObjectResult(new FleetResponse(
             options.ClusterName!,
-            Actors.Of(request, null),
+            callers.ActorOf(request, null).Name,
             time.GetUtcNow(),
             new PricesView(prices.CoreHour, prices.GiBHour, prices.Currency, NodePrices.HoursPerMonth),
             totals,
@@ -39,7 +38,7 @@ public sealed class FleetFunction(FleetView fleet, DashboardOptions options, Tim
 
     [Function("FleetTarget")]
     public async Task<IActionResult> Target(
-        [HttpTrigger(AuthorizationLevel.Function, "get", "post", "put", "patch", "delete", Route = "fleet/{namespace}/{name}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", "post", "put", "patch", "delete", "head", "options", Route = "fleet/{namespace}/{name}")] HttpRequest request,
         string @namespace,
         string name,
         CancellationToken cancellationToken)

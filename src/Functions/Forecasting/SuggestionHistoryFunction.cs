@@ -23,17 +23,17 @@ public sealed class SuggestionHistoryFunction(ITargetCluster cluster, ISuggestio
 
     [Function("TargetSuggestions")]
     public async Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "targets/{namespace}/{name}/suggestions")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", "post", "put", "patch", "delete", "head", "options", Route = "targets/{namespace}/{name}/suggestions")] HttpRequest request,
         string @namespace,
-        string name,
-        CancellationToken cancellationToken)
+        string name)
     {
-        ArgumentNullException.ThrowIfNull(request);
+        RequestMethods.Require(request, "GET");
+        var cancellationToken = request.HttpContext.RequestAborted;
         var key = TargetRoute.Key(@namespace, name);
         var limit = Limit(request.Query["limit"].ToString());
 
         var target = await cluster.GetAsync(key, cancellationToken)
-            ?? throw new ProblemException(StatusCodes.Status404NotFound, "Unknown target", $"No AIScaleTarget {key} exists.");
+            ?? throw new TargetNotFoundException(key, null);
         var records = await history.ListAsync(target.Metadata.Uid, limit, cancellationToken);
         return new OkObjectResult(new SuggestionHistoryResponse(key.ToString(), target.Metadata.Uid, records));
     }

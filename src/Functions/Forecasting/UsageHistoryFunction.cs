@@ -14,7 +14,7 @@ namespace Thoras.Functions.Forecasting;
 /// instants, per container and resource (CPU in cores, memory in bytes) and the replica count. Without <c>to</c> the
 /// range ends now, without <c>from</c> it starts a day before <c>to</c>; it may span at most 31 days. Function-key auth.
 /// </summary>
-public sealed class UsageHistoryFunction(ITargetCluster cluster, IUsageStore usage, CollectOptions collect, TimeProvider time)
+public sealed class UsageHistoryFunction(ITargetCluster cluster, IUsageStore usage, TimeProvider time)
 {
     /// <summary>The range returned when <c>from</c> is not given.</summary>
     public static readonly TimeSpan DefaultRange = TimeSpan.FromDays(1);
@@ -24,7 +24,7 @@ public sealed class UsageHistoryFunction(ITargetCluster cluster, IUsageStore usa
 
     [Function("TargetUsage")]
     public async Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "get", "post", "put", "patch", "delete", Route = "targets/{namespace}/{name}/usage")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", "post", "put", "patch", "delete", "head", "options", Route = "targets/{namespace}/{name}/usage")] HttpRequest request,
         string @namespace,
         string name,
         CancellationToken cancellationToken)
@@ -32,7 +32,8 @@ public sealed class UsageHistoryFunction(ITargetCluster cluster, IUsageStore usa
         RequestMethods.Require(request, "GET");
         var key = TargetRoute.Key(@namespace, name);
         var to = Instant(request, "to") ?? time.GetUtcNow();
-        var from = Instant(request, "from") ?? to - DefaultRange;
+        // The default start is clamped: a 'to' within the default range of year 1 must not underflow into a 500.
+        var from = Instant(request, "from") ?? (to - DateTimeOffset.MinValue < DefaultRange ? DateTimeOffset.MinValue : to - DefaultRange);
         if (from >= to)
             throw new ProblemException(StatusCodes.Status400BadRequest, "Invalid range", $"from ({from:O}) must be before to ({to:O}).");
         if (to - from > MaxRange)
@@ -59,7 +60,7 @@ public sealed class UsageHistoryFunction(ITargetCluster cluster, IUsageStore usa
         }
 
         series.Add(await ReadAsync(target.Metadata.Uid, UsageSeries.Replicas, null, UsageSeries.Replicas, "pods", from, to, cancellationToken));
-        return new OkObjectResult(new UsageHistoryResponse(key.ToString(), target.Metadata.Uid, from, to, (int)collect.Block.TotalSeconds, series));
+        return new OkObjectResult(new UsageHistoryResponse(key.ToString(), target.Metadata.Uid, from, to, (int)UsageSeries.Block.TotalSeconds, series));
     }
 
     /// <summary>The containers whose series are kept: the controller spec's, the running pods' and the latest suggestion's.</summary>

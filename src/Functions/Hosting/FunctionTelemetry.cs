@@ -10,6 +10,8 @@ namespace Thoras.Functions.Hosting;
 /// </summary>
 public sealed class FunctionTelemetry : IDisposable
 {
+    private const string AspNetCoreRequest = "Microsoft.AspNetCore.Hosting.HttpRequestIn";
+
     private readonly Activity? _activity;
     private readonly string? _stage;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
@@ -33,7 +35,17 @@ public sealed class FunctionTelemetry : IDisposable
     /// <summary>Starts the invocation of an HTTP function on <paramref name="route"/> (without the <c>/api</c> prefix).</summary>
     public static FunctionTelemetry StartHttp(string function, string method, string route)
     {
-        var activity = ThorasTelemetry.Source.StartActivity($"{method} /api/{route}", ActivityKind.Server);
+        // ASP.NET Core starts an Activity for every request, which nothing records here (the app does not listen to its
+        // source). A span below it would be dropped by the parent-based sampler, or name a parent that is never exported,
+        // so the HTTP span continues the caller's trace (the traceparent ASP.NET Core read, if any) instead.
+        var caller = default(ActivityContext);
+        if (Activity.Current is { OperationName: AspNetCoreRequest } request)
+        {
+            ActivityContext.TryParse(request.ParentId, request.TraceStateString, isRemote: true, out caller);
+            Activity.Current = null;
+        }
+
+        var activity = ThorasTelemetry.Source.StartActivity($"{method} /api/{route}", ActivityKind.Server, caller);
         activity?.SetTag("faas.trigger", "http");
         activity?.SetTag("faas.name", function);
         activity?.SetTag("http.request.method", method);

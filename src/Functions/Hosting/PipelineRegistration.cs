@@ -20,7 +20,7 @@ public static class PipelineRegistration
         services.AddOptions<CollectOptions>()
             .Bind(configuration.GetSection(CollectOptions.SectionName))
             .Validate(o => o.Warmup >= TimeSpan.Zero, "Collect__Warmup cannot be negative.")
-            .Validate(o => o.Block > TimeSpan.Zero, "Collect__Block must be positive.")
+            .Validate(_ => configuration[$"{CollectOptions.SectionName}:Block"] is null, "Collect__Block is not a setting (any more): usage blocks are always 5 minutes long.")
             .ValidateOnStart();
         services.AddOptions<ForecastOptions>()
             .Bind(configuration.GetSection(ForecastOptions.SectionName))

@@ -32,6 +32,7 @@ public static class ServiceRegistration
         services.AddSingleton<AuditLogTable>();
         services.AddSingleton<IAuditLog>(sp => sp.GetRequiredService<AuditLogTable>());
         services.AddSingleton<IEnrollmentStore, EnrollmentTable>();
+        services.AddThorasHttp(configuration);
         services.AddThorasPause(configuration);
         services.AddThorasKubernetes(configuration);
         services.AddThorasTargets();

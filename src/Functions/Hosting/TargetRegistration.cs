@@ -22,6 +22,8 @@ public static class TargetRegistration
         services.AddSingleton<ITargetCluster, KubernetesTargetCluster>();
         services.AddSingleton<IAutonomousTargets, ClusterAutonomousTargets>();
         services.AddSingleton<ICleanupCluster, KubernetesCleanupCluster>();
+        services.AddSingleton<IModeWriter, KubernetesModeWriter>();
+        services.AddSingleton<EnrollmentOutbox>();
         services.AddSingleton<EnrollmentSignals>();
         services.AddSingleton<WorkloadRevert>();
         services.AddSingleton<ModeSwitch>();

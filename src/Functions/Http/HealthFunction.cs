@@ -17,8 +17,9 @@ public sealed class HealthFunction(TableStorageProbe storage)
 
     [Function("Health")]
     public async Task<IActionResult> Run(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "health")] HttpRequest request)
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", "post", "put", "patch", "delete", "head", "options", Route = "health")] HttpRequest request)
     {
+        RequestMethods.Require(request, "GET");
         var storageError = await storage.ProbeAsync(ProbeTimeout, request.HttpContext.RequestAborted);
         var report = new HealthReport(
             storageError is null ? "healthy" : "unhealthy",

@@ -5,7 +5,7 @@ namespace Thoras.Functions.Http;
 /// <summary>
 /// Lets one function serve a route for every method and answer a method it does not support with a 405 problem
 /// and an <c>Allow</c> header, instead of the host's bare 404: bind the trigger to
-/// <c>"get", "post", "put", "patch", "delete"</c> and call <see cref="Require"/> first.
+/// <c>"get", "post", "put", "patch", "delete", "head", "options"</c> and call <see cref="Require"/> first.
 /// </summary>
 public static class RequestMethods
 {
@@ -21,6 +21,6 @@ public static class RequestMethods
 
         var allow = string.Join(", ", allowed.Select(m => m.ToUpperInvariant()));
         request.HttpContext.Response.Headers.Allow = allow;
-        throw new ProblemException(StatusCodes.Status405MethodNotAllowed, "Method not allowed", $"{request.Method} is not allowed on {request.Path}; use {allow}.");
+        throw new ProblemException(StatusCodes.Status405MethodNotAllowed, "Method not allowed", $"{request.Method} is not allowed on {RequestPaths.Redact(request.Path)}; use {allow}.");
     }
 }

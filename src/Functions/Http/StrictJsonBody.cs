@@ -1,4 +1,4 @@
-using System.Text;
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
@@ -18,7 +18,7 @@ namespace Thoras.Functions.Http;
 /// var options = await StrictJsonBody.ReadOptionalAsync&lt;ResumeRequest&gt;(request, ct);   // null for an empty body
 /// </code>
 /// </example>
-public static class StrictJsonBody
+public static partial class StrictJsonBody
 {
     /// <summary>The default size limit: 16 KiB.</summary>
     public const int DefaultMaxBytes = 16 * 1024;
@@ -46,13 +46,7 @@ public static class StrictJsonBody
     public static async Task<T?> ReadOptionalAsync<T>(HttpRequest request, CancellationToken cancellationToken, int maxBytes = DefaultMaxBytes)
         where T : class
     {
-        ArgumentNullException.ThrowIfNull(request);
-        if (request.ContentLength > maxBytes)
-        {
-            throw TooLarge(maxBytes);
-        }
-
-        var bytes = await ReadBoundedAsync(request.Body, maxBytes, cancellationToken);
+        var bytes = await ReadBytesAsync(request, maxBytes, cancellationToken);
         if (bytes.Length == 0 || IsWhitespace(bytes))
         {
             return null;
@@ -76,8 +70,19 @@ public static class StrictJsonBody
         return value ?? throw new ProblemException(StatusCodes.Status400BadRequest, "Invalid JSON body", "The body must be a JSON object, not null.");
     }
 
-    private static async Task<byte[]> ReadBoundedAsync(Stream body, int maxBytes, CancellationToken cancellationToken)
+    /// <summary>
+    /// The raw body, read no further than <paramref name="maxBytes"/>: a larger one (by its <c>Content-Length</c> or
+    /// as it streams in) is a 413 problem, so an oversize body is never held in memory.
+    /// </summary>
+    public static async Task<byte[]> ReadBytesAsync(HttpRequest request, int maxBytes, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.ContentLength > maxBytes)
+        {
+            throw TooLarge(maxBytes);
+        }
+
+        var body = request.Body;
         using var buffer = new MemoryStream();
         var chunk = new byte[4096];
         int read;
@@ -106,17 +111,35 @@ public static class StrictJsonBody
             mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>
+    /// The serializer's messages name .NET types ("could not be converted to Thoras...."); this says what is wrong
+    /// in the API's own words, naming only the field.
+    /// </summary>
     private static string Describe(JsonException ex)
     {
-        // The serializer's messages name .NET types and positions; keep the useful part and say where.
         var message = ex.Message;
-        var cut = message.IndexOf(" Path:", StringComparison.Ordinal);
-        if (cut > 0)
-        {
-            message = message[..cut];
-        }
+        var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? null : ex.Path.TrimStart('$', '.');
+        var where = field is null ? "the body" : $"field '{field}'";
+        var quoted = Quoted().Matches(message).Select(m => m.Groups[1].Value).ToList();
+        string text;
+        if (message.Contains("missing required properties", StringComparison.Ordinal))
+            text = $"Required field(s) missing: {string.Join(", ", quoted.Skip(1).Select(q => $"'{q}'"))}.";
+        else if (message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
+            text = $"Unknown field '{quoted.FirstOrDefault() ?? field}'.";
+        else if (message.Contains("Duplicate", StringComparison.OrdinalIgnoreCase))
+            text = $"A field appears more than once in {where}.";
+        else if (message.Contains("null", StringComparison.Ordinal) && message.Contains("allow", StringComparison.Ordinal))
+            text = $"The value of {where} must not be null.";
+        else if (message.Contains("could not be converted to", StringComparison.Ordinal))
+            text = field is null ? "The body must be a JSON object." : $"The value of {where} has the wrong type.";
+        else if (message.Contains("LineNumber:", StringComparison.Ordinal))
+            text = "The body is not valid JSON: " + message[..message.IndexOf("LineNumber:", StringComparison.Ordinal)].Trim().TrimEnd('.', ' ') + ".";
+        else
+            text = $"The JSON in {where} is invalid.";
 
-        var where = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "the body" : $"field '{ex.Path[2..]}'";
-        return new StringBuilder("The JSON in ").Append(where).Append(" is invalid: ").Append(message.Replace("System.", string.Empty, StringComparison.Ordinal)).ToString();
+        return text.Contains("Thoras.", StringComparison.Ordinal) || text.Contains("System.", StringComparison.Ordinal) ? $"The JSON in {where} is invalid." : text;
     }
+
+    [GeneratedRegex("'([^']*)'")]
+    private static partial Regex Quoted();
 }

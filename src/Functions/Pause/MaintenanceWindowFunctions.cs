@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
+using Thoras.Domain.Audit;
 using Thoras.Domain.Pause;
 using Thoras.Functions.Http;
 
@@ -11,11 +12,11 @@ namespace Thoras.Functions.Pause;
 /// <c>GET|POST /api/system/windows</c> and <c>DELETE /api/system/windows/{id}</c>: maintenance windows, which
 /// pause scaling while they are open. Function-key auth.
 /// </summary>
-public sealed class MaintenanceWindowFunctions(PauseService pause, TimeProvider time, ILogger<MaintenanceWindowFunctions> logger)
+public sealed class MaintenanceWindowFunctions(PauseService pause, TimeProvider time, Callers callers, ILogger<MaintenanceWindowFunctions> logger)
 {
     [Function("SystemWindows")]
     public async Task<IActionResult> Windows(
-        [HttpTrigger(AuthorizationLevel.Function, "get", "post", "put", "patch", "delete", Route = "system/windows")] HttpRequest request)
+        [HttpTrigger(AuthorizationLevel.Function, "get", "post", "put", "patch", "delete", "head", "options", Route = "system/windows")] HttpRequest request)
     {
         RequestMethods.Require(request, "GET", "POST");
         var cancellationToken = request.HttpContext.RequestAborted;
@@ -26,18 +27,9 @@ public sealed class MaintenanceWindowFunctions(PauseService pause, TimeProvider 
         }
 
         var body = await StrictJsonBody.ReadAsync<CreateWindowRequest>(request, cancellationToken);
-        var actor = Actors.Of(request, body.Actor);
+        var actor = callers.ActorOf(request, body.Actor).Name;
         var window = Define(body, actor);
-        WindowStatus? created;
-        try
-        {
-            created = await pause.CreateWindowAsync(window, cancellationToken);
-        }
-        catch (InvalidMaintenanceWindowException ex)
-        {
-            throw new ProblemException(StatusCodes.Status400BadRequest, "Invalid maintenance window", ex.Message);
-        }
-
+        var created = await pause.CreateWindowAsync(window, cancellationToken);
         if (created is null)
         {
             throw new ProblemException(StatusCodes.Status409Conflict, "Window exists", $"A maintenance window with id '{window.Id}' exists already.");
@@ -49,16 +41,16 @@ public sealed class MaintenanceWindowFunctions(PauseService pause, TimeProvider 
 
     [Function("SystemWindow")]
     public async Task<IActionResult> Window(
-        [HttpTrigger(AuthorizationLevel.Function, "get", "post", "put", "patch", "delete", Route = "system/windows/{id}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", "post", "put", "patch", "delete", "head", "options", Route = "system/windows/{id}")] HttpRequest request,
         string id)
     {
         RequestMethods.Require(request, "DELETE");
         if (!MaintenanceWindow.IsValidId(id))
         {
-            throw new ProblemException(StatusCodes.Status400BadRequest, "Invalid window id", $"'{id}' is not a valid window id: 1-40 lower-case letters, digits or dashes.");
+            throw new ProblemException(StatusCodes.Status400BadRequest, "Invalid window id", $"'{(id.Length <= 80 ? id : id[..80] + "...")}' is not a valid window id: 1-40 lower-case letters, digits or dashes, starting with a letter or digit.");
         }
 
-        var actor = Actors.Of(request, null);
+        var actor = callers.ActorOf(request, null).Name;
         if (!await pause.DeleteWindowAsync(id, actor, "deleted through the API", request.HttpContext.RequestAborted))
         {
             throw new ProblemException(StatusCodes.Status404NotFound, "No such window", $"There is no maintenance window with id '{id}'.");
@@ -71,18 +63,9 @@ public sealed class MaintenanceWindowFunctions(PauseService pause, TimeProvider 
     private MaintenanceWindow Define(CreateWindowRequest body, string actor)
     {
         if (!WindowDuration.TryParse(body.Duration, out var duration))
-        {
-            throw new ProblemException(StatusCodes.Status400BadRequest, "Invalid maintenance window", $"Field 'duration' must look like '90m', '2h', '1h30m' or 'PT2H', not '{body.Duration}'.");
-        }
+            throw new InvalidMaintenanceWindowException("duration", "Use a duration like '90m', '2h', '1h30m' or 'PT2H' (ASCII digits).");
 
         var id = body.Id ?? "w" + Guid.NewGuid().ToString("N")[..10];
-        try
-        {
-            return MaintenanceWindow.Define(id, body.Cron, duration, body.TimeZone, body.Reason, body.Enabled, actor, time.GetUtcNow());
-        }
-        catch (InvalidMaintenanceWindowException ex)
-        {
-            throw new ProblemException(StatusCodes.Status400BadRequest, "Invalid maintenance window", $"Field '{ex.Field}': {ex.Message}");
-        }
+        return MaintenanceWindow.Define(id, body.Cron, duration, body.TimeZone, Reason.Required(body.Reason).Text, body.Enabled, actor, time.GetUtcNow());
     }
 }

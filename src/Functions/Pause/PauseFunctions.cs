@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
+using Thoras.Domain.Audit;
 using Thoras.Domain.Pause;
 using Thoras.Functions.Http;
 
@@ -11,11 +12,11 @@ namespace Thoras.Functions.Pause;
 /// <c>GET|POST /api/system/pause</c> and <c>POST /api/system/resume</c>: the system-wide pause. Pause halts only
 /// the apply step for every autonomous target and restarts nothing. Function-key auth.
 /// </summary>
-public sealed class PauseFunctions(PauseService pause, IAutonomousTargets targets, ILogger<PauseFunctions> logger)
+public sealed class PauseFunctions(PauseService pause, IAutonomousTargets targets, Callers callers, ILogger<PauseFunctions> logger)
 {
     [Function("SystemPause")]
     public async Task<IActionResult> Pause(
-        [HttpTrigger(AuthorizationLevel.Function, "get", "post", "put", "patch", "delete", Route = "system/pause")] HttpRequest request)
+        [HttpTrigger(AuthorizationLevel.Function, "get", "post", "put", "patch", "delete", "head", "options", Route = "system/pause")] HttpRequest request)
     {
         RequestMethods.Require(request, "GET", "POST");
         var cancellationToken = request.HttpContext.RequestAborted;
@@ -25,39 +26,30 @@ public sealed class PauseFunctions(PauseService pause, IAutonomousTargets target
         }
 
         var body = await StrictJsonBody.ReadAsync<PauseRequest>(request, cancellationToken);
-        var reason = Actors.Reason(body.Reason, required: true)!;
-        var actor = Actors.Of(request, body.Actor);
+        var reason = Reason.Required(body.Reason);
+        var actor = callers.ActorOf(request, body.Actor);
 
-        var outcome = await CommitAsync(() => pause.PauseAsync(actor, reason, cancellationToken));
+        var outcome = await CommitAsync(() => pause.PauseAsync(actor.Name, reason.Text, cancellationToken));
         return new OkObjectResult(await ResultAsync(outcome, cancellationToken));
     }
 
     [Function("SystemResume")]
     public async Task<IActionResult> Resume(
-        [HttpTrigger(AuthorizationLevel.Function, "get", "post", "put", "patch", "delete", Route = "system/resume")] HttpRequest request)
+        [HttpTrigger(AuthorizationLevel.Function, "get", "post", "put", "patch", "delete", "head", "options", Route = "system/resume")] HttpRequest request)
     {
         RequestMethods.Require(request, "POST");
         var cancellationToken = request.HttpContext.RequestAborted;
         var body = await StrictJsonBody.ReadOptionalAsync<ResumeRequest>(request, cancellationToken) ?? new ResumeRequest();
-        var reason = Actors.Reason(body.Reason, required: false);
-        var actor = Actors.Of(request, body.Actor);
+        var reason = Reason.Optional(body.Reason);
+        var actor = callers.ActorOf(request, body.Actor);
 
-        var outcome = await CommitAsync(() => pause.ResumeAsync(actor, reason, body.Force, cancellationToken));
+        var outcome = await CommitAsync(() => pause.ResumeAsync(actor.Name, reason?.Text, body.Force, cancellationToken));
         return new OkObjectResult(await ResultAsync(outcome, cancellationToken));
     }
 
     private async Task<PauseOutcome> CommitAsync(Func<Task<PauseOutcome>> command)
     {
-        PauseOutcome outcome;
-        try
-        {
-            outcome = await command();
-        }
-        catch (PauseStoreBusyException ex)
-        {
-            throw new ProblemException(StatusCodes.Status503ServiceUnavailable, "Busy", ex.Message);
-        }
-
+        var outcome = await command();
         var t = outcome.Transition;
         if (t.Changed)
         {

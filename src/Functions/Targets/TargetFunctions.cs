@@ -2,10 +2,10 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
+using Thoras.Domain.Audit;
 using Thoras.Domain.Enrollment;
 using Thoras.Domain.Targets;
 using Thoras.Functions.Http;
-using Thoras.Functions.Pause;
 
 namespace Thoras.Functions.Targets;
 
@@ -15,14 +15,14 @@ namespace Thoras.Functions.Targets;
 /// Function-key auth. Input is checked before anything changes; errors are problem details.
 /// </summary>
 public sealed class TargetFunctions(
-    ITargetCluster targets, IEnrollmentStore store, ModeSwitch modes, Unenrollment unenrollment, ILogger<TargetFunctions> logger)
+    ITargetCluster targets, IEnrollmentStore store, ModeSwitch modes, Unenrollment unenrollment, Callers callers, ILogger<TargetFunctions> logger)
 {
     [Function("Targets")]
     public async Task<IActionResult> List(
-        [HttpTrigger(AuthorizationLevel.Function, "get", "post", "put", "patch", "delete", Route = "targets")] HttpRequest request,
-        CancellationToken cancellationToken)
+        [HttpTrigger(AuthorizationLevel.Function, "get", "post", "put", "patch", "delete", "head", "options", Route = "targets")] HttpRequest request)
     {
         RequestMethods.Require(request, "GET");
+        var cancellationToken = request.HttpContext.RequestAborted;
         var only = request.Query.TryGetValue("namespace", out var values)
             ? values.Count == 1 ? TargetRoute.Namespace(values[0]) : throw new ProblemException(StatusCodes.Status400BadRequest, "Repeated query parameter", "'namespace' is given more than once; give it once.")
             : null;
@@ -38,12 +38,12 @@ public sealed class TargetFunctions(
 
     [Function("Target")]
     public async Task<IActionResult> Target(
-        [HttpTrigger(AuthorizationLevel.Function, "get", "post", "put", "patch", "delete", Route = "targets/{namespace}/{name}")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", "post", "put", "patch", "delete", "head", "options", Route = "targets/{namespace}/{name}")] HttpRequest request,
         string @namespace,
-        string name,
-        CancellationToken cancellationToken)
+        string name)
     {
         RequestMethods.Require(request, "GET", "DELETE");
+        var cancellationToken = request.HttpContext.RequestAborted;
         var key = TargetRoute.Key(@namespace, name);
         if (HttpMethods.IsDelete(request.Method))
             return await UnenrollAsync(request, key, cancellationToken);
@@ -51,7 +51,7 @@ public sealed class TargetFunctions(
         var record = await store.GetAsync(key, cancellationToken);
         try
         {
-            var target = await targets.GetAsync(key, cancellationToken) ?? throw NotFound(key);
+            var target = await targets.GetAsync(key, cancellationToken) ?? throw new TargetNotFoundException(key, null);
             return new OkObjectResult(View(target, record));
         }
         catch (InvalidTargetException ex)
@@ -62,34 +62,29 @@ public sealed class TargetFunctions(
 
     [Function("TargetMode")]
     public async Task<IActionResult> Mode(
-        [HttpTrigger(AuthorizationLevel.Function, "get", "post", "put", "patch", "delete", Route = "targets/{namespace}/{name}/mode")] HttpRequest request,
+        [HttpTrigger(AuthorizationLevel.Function, "get", "post", "put", "patch", "delete", "head", "options", Route = "targets/{namespace}/{name}/mode")] HttpRequest request,
         string @namespace,
-        string name,
-        CancellationToken cancellationToken)
+        string name)
     {
         RequestMethods.Require(request, "PUT");
+        var cancellationToken = request.HttpContext.RequestAborted;
         var key = TargetRoute.Key(@namespace, name);
         var body = await StrictJsonBody.ReadAsync<ModeRequest>(request, cancellationToken);
-        if (!ScalingDirections.TryParse(body.Direction, out var direction))
-            throw new ProblemException(StatusCodes.Status400BadRequest, "Invalid direction", $"Field 'direction' is '{body.Direction}'; use vertical or horizontal.");
-        if (!TargetModes.TryParse(body.Mode, out var mode))
-            throw new ProblemException(StatusCodes.Status400BadRequest, "Invalid mode", $"Field 'mode' is '{body.Mode}'; use {TargetModes.AllowedText}.");
-        var reason = Actors.Reason(body.Reason, required: false);
-        var actor = Actors.Of(request, body.Actor);
+        if (!ScalingDirections.TryParseExact(body.Direction, out var direction))
+            throw new ProblemException(StatusCodes.Status400BadRequest, "Invalid direction", $"Field 'direction' is '{body.Direction}'; use vertical or horizontal (lower case).");
+        if (!TargetModes.TryParseExact(body.Mode, out var mode))
+            throw new ProblemException(StatusCodes.Status400BadRequest, "Invalid mode", $"Field 'mode' is '{body.Mode}'; use {TargetModes.AllowedText} (lower case).");
+        var reason = Reason.Optional(body.Reason);
+        var actor = callers.ActorOf(request, body.Actor);
 
-        ModeChange change;
-        try
+        var change = await modes.SetAsync(key, direction, mode, actor, reason, cancellationToken);
+        if (change.Changed)
         {
-            change = await modes.SetAsync(key, direction, mode, actor, reason, cancellationToken);
-        }
-        catch (Exception ex) when (Refusal(key, ex) is { } problem)
-        {
-            throw problem;
+            logger.LogInformation(
+                "{Actor} set the {Direction} mode of {Target} from {Previous} to {Mode}: {Revert}",
+                actor.Name, direction.ToWireName(), key, change.Previous.ToWireName(), mode.ToWireName(), change.Revert.Describe());
         }
 
-        logger.LogInformation(
-            "{Actor} set the {Direction} mode of {Target} from {Previous} to {Mode}: {Revert}",
-            actor, direction.ToWireName(), key, change.Previous.ToWireName(), mode.ToWireName(), change.Revert.Describe());
         return new OkObjectResult(new ModeChangeResult(
             key.Namespace, key.Name, change.Uid, direction.ToWireName(), change.Previous.ToWireName(), change.Current.ToWireName(), change.Changed, RevertView.Of(change.Revert)));
     }
@@ -97,37 +92,15 @@ public sealed class TargetFunctions(
     private async Task<IActionResult> UnenrollAsync(HttpRequest request, TargetKey key, CancellationToken cancellationToken)
     {
         var body = await StrictJsonBody.ReadOptionalAsync<UnenrollRequest>(request, cancellationToken) ?? new UnenrollRequest();
-        var reason = Actors.Reason(body.Reason, required: false);
-        var actor = Actors.Of(request, body.Actor);
+        var reason = Reason.Optional(body.Reason);
+        var actor = callers.ActorOf(request, body.Actor);
 
-        UnenrollResult result;
-        try
-        {
-            result = await unenrollment.UnenrollAsync(key, actor, reason, cancellationToken);
-        }
-        catch (Exception ex) when (Refusal(key, ex) is { } problem)
-        {
-            throw problem;
-        }
-
+        var result = await unenrollment.UnenrollAsync(key, actor, reason, cancellationToken);
         logger.LogInformation(
             "{Actor} unenrolled {Target} ({Uid}): {Revert}; {Purged} rows and blobs deleted",
-            actor, key, result.Uid, result.Revert.Describe(), result.PurgedItems);
+            actor.Name, key, result.Uid, result.Revert.Describe(), result.PurgedItems);
         return new OkObjectResult(new UnenrollResultView(key.Namespace, key.Name, result.Uid, RevertView.Of(result.Revert), result.PurgedItems, result.FinalizerRemoved));
     }
-
-    private static ProblemException? Refusal(TargetKey key, Exception ex) => ex switch
-    {
-        TargetNotFoundException => NotFound(key),
-        InvalidModeChangeException => new ProblemException(StatusCodes.Status409Conflict, "Mode change refused", ex.Message),
-        InvalidTargetException => new ProblemException(StatusCodes.Status409Conflict, "Invalid target", ex.Message),
-        TargetConflictException or EnrollmentConflictException =>
-            new ProblemException(StatusCodes.Status409Conflict, "Concurrent change", $"The AIScaleTarget {key} kept changing while it was being written; try again."),
-        _ => null,
-    };
-
-    private static ProblemException NotFound(TargetKey key) =>
-        new(StatusCodes.Status404NotFound, "Target not found", $"There is no AIScaleTarget {key.Name} in namespace {key.Namespace}.");
 
     private static TargetView View(AIScaleTarget target, EnrolledTarget? record)
     {

@@ -81,29 +81,6 @@ public sealed class KubernetesTargetCluster : ITargetCluster
         return parsed.Target ?? throw new InvalidTargetException(parsed.Invalid!);
     }
 
-    public Task<AIScaleTarget> SetModeAsync(TargetKey key, ScalingDirection direction, TargetMode mode, CancellationToken cancellationToken) =>
-        RetryOnConflictAsync(key, async () =>
-        {
-            var raw = await ReadRawAsync(key, cancellationToken) ?? throw new TargetNotFoundException(key, null);
-            var parsed = Parse(raw);
-            var target = parsed.Target ?? throw new InvalidTargetException(parsed.Invalid!);
-            var changed = target.Spec.WithMode(direction, mode);
-            if (target.Spec.ModeOf(direction) == mode)
-                return target;
-
-            var patch = new JsonObject
-            {
-                ["metadata"] = new JsonObject { ["resourceVersion"] = target.Metadata.ResourceVersion },
-                ["spec"] = new JsonObject { [direction.ToWireName()] = new JsonObject { ["mode"] = changed.ModeOf(direction)!.Value.ToWireName() } },
-            };
-            var written = await _client.CustomObjects.PatchNamespacedCustomObjectAsync<JsonElement>(
-                new V1Patch(patch, V1Patch.PatchType.MergePatch),
-                AIScaleTarget.ApiGroup, AIScaleTarget.ApiVersion, key.Namespace, AIScaleTarget.Plural, key.Name,
-                cancellationToken: cancellationToken);
-            _logger.LogInformation("Set the {Direction} mode of {Target} to {Mode}", direction.ToWireName(), key, mode.ToWireName());
-            return Parse(written).Target ?? throw new InvalidTargetException(Parse(written).Invalid!);
-        }, cancellationToken);
-
     public Task<TargetStatus> UpdateStatusAsync(TargetKey key, string uid, Func<TargetStatus, TargetStatus> change, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(change);

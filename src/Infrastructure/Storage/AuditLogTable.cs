@@ -9,7 +9,8 @@ namespace Thoras.Infrastructure.Storage;
 /// <summary>
 /// The audit log in Table Storage. One partition per UTC month keeps partitions bounded; row keys are
 /// inverted ticks so a partition reads newest first, followed by a random suffix so two records
-/// in the same tick never collide. Records are only ever added, never upserted.
+/// in the same tick never collide, or by the record's <see cref="AuditRecord.Key"/>, so a keyed record appended
+/// twice is stored once. Records are only ever added, never upserted.
 /// </summary>
 public sealed partial class AuditLogTable : IAuditLog
 {
@@ -32,6 +33,32 @@ public sealed partial class AuditLogTable : IAuditLog
     public async Task<AuditRecord> AppendAsync(AuditRecord record, CancellationToken cancellationToken)
     {
         var (stored, entity) = ToEntity(record);
+        if (record.Key is null)
+        {
+            await AddAsync(entity, cancellationToken);
+        }
+        else
+        {
+            await AddOnceAsync(entity, cancellationToken);
+        }
+
+        return stored;
+    }
+
+    private async Task AddOnceAsync(TableEntity entity, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await AddAsync(entity, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            // Stored before under the same row key: a keyed record is stored once; a random key never collides.
+        }
+    }
+
+    private async Task AddAsync(TableEntity entity, CancellationToken cancellationToken)
+    {
         try
         {
             await _table.AddEntityAsync(entity, cancellationToken);
@@ -41,9 +68,12 @@ public sealed partial class AuditLogTable : IAuditLog
             await EnsureCreatedAsync(cancellationToken);
             await _table.AddEntityAsync(entity, cancellationToken);
         }
-
-        return stored;
     }
+
+    private static string CheckedKey(string key) =>
+        KeyPattern().IsMatch(key)
+            ? key
+            : throw new ArgumentException("An audit key is 1-200 ASCII letters, digits, dashes or dots.", nameof(key));
 
     public async Task<IReadOnlyList<AuditRecord>> ListAsync(AuditQuery query, CancellationToken cancellationToken) =>
         await QueryAsync(query, take: CheckedLimit(query), cancellationToken);
@@ -63,6 +93,15 @@ public sealed partial class AuditLogTable : IAuditLog
             {
                 await EnsureCreatedAsync(cancellationToken);
                 await _table.SubmitTransactionAsync(actions, cancellationToken);
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409 && chunk.Any(r => r.Record.Key is not null))
+            {
+                // A keyed record of the batch was stored before (a repeated delivery) and the batch failed whole:
+                // add them one by one, so the stored one is kept once and the others still land.
+                foreach (var (_, entity) in chunk)
+                {
+                    await AddOnceAsync(entity, cancellationToken);
+                }
             }
         }
 
@@ -117,7 +156,10 @@ public sealed partial class AuditLogTable : IAuditLog
             ? throw new ArgumentOutOfRangeException(nameof(query), $"Limit must be between 1 and {MaxLimit}.")
             : query.Limit;
 
-    /// <summary>The record as stored (UTC time, its id) and its entity: partition by month, row by inverted ticks and a random suffix.</summary>
+    /// <summary>
+    /// The record as stored (UTC time, its id) and its entity: partition by month, row by inverted ticks and a random
+    /// suffix, or the record's key, so a keyed record appended again meets itself (409) instead of adding a copy.
+    /// </summary>
     private static (AuditRecord Record, TableEntity Entity) ToEntity(AuditRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
@@ -126,7 +168,7 @@ public sealed partial class AuditLogTable : IAuditLog
         ArgumentException.ThrowIfNullOrWhiteSpace(record.Subject);
 
         var at = record.At.ToUniversalTime();
-        var rowKey = InvertedTicks(at) + "-" + Guid.NewGuid().ToString("N");
+        var rowKey = InvertedTicks(at) + "-" + (record.Key is { } key ? CheckedKey(key) : Guid.NewGuid().ToString("N"));
         var stored = record with { At = at, Id = PartitionKey(at) + "/" + rowKey };
         return (stored, new TableEntity(PartitionKey(at), rowKey)
         {
@@ -210,6 +252,10 @@ public sealed partial class AuditLogTable : IAuditLog
     private static string InvertedTicks(DateTimeOffset at) =>
         (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
 
-    [GeneratedRegex("^[0-9]{19}-[0-9a-f]{32}$")]
+    // A random suffix is 32 hex digits, a record's key 1-200 ASCII letters, digits, dashes or dots.
+    [GeneratedRegex(@"\A[0-9]{19}-[A-Za-z0-9.-]{1,200}\z")]
     private static partial Regex RowKeyPattern();
+
+    [GeneratedRegex(@"\A[A-Za-z0-9.-]{1,200}\z")]
+    private static partial Regex KeyPattern();
 }

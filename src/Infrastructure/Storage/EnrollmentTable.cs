@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Azure;
 using Azure.Data.Tables;
+using Thoras.Domain.Audit;
 using Thoras.Domain.Enrollment;
 using Thoras.Domain.Targets;
 
@@ -105,6 +106,8 @@ public sealed class EnrollmentTable(TableServiceClient service, StorageNames nam
         ["Vertical"] = Json(t.Vertical),
         ["Horizontal"] = Json(t.Horizontal),
         ["Unenroll"] = Json(t.Unenroll),
+        ["Pending"] = Json(t.Pending),
+        ["Outbox"] = t.Outbox.Count == 0 ? null : JsonSerializer.Serialize(t.Outbox.Select(OutboxRow.Of).ToList(), TargetJson.Options),
     };
 
     private static EnrolledTarget ToRecord(TableEntity e) => new()
@@ -117,8 +120,18 @@ public sealed class EnrollmentTable(TableServiceClient service, StorageNames nam
         Vertical = FromJson<VerticalBaseline>(e.GetString("Vertical")),
         Horizontal = FromJson<HorizontalBaseline>(e.GetString("Horizontal")),
         Unenroll = FromJson<UnenrollProgress>(e.GetString("Unenroll")),
+        Pending = FromJson<PendingModeChange>(e.GetString("Pending")),
+        Outbox = FromJson<List<OutboxRow>>(e.GetString("Outbox"))?.Select(o => o.ToRecord()).ToList() ?? [],
         ETag = e.ETag.ToString(),
     };
+
+    /// <summary>An audit record as the outbox column stores it (with its key, which the record's JSON form leaves out).</summary>
+    private sealed record OutboxRow(DateTimeOffset At, string Actor, string Action, string Subject, string? Reason, string? Previous, string? Current, string? TargetUid, string? Key)
+    {
+        public static OutboxRow Of(AuditRecord r) => new(r.At, r.Actor, r.Action, r.Subject, r.Reason, r.Previous, r.Current, r.TargetUid, r.Key);
+
+        public AuditRecord ToRecord() => new(At, Actor, Action, Subject, Reason, Previous, Current, TargetUid) { Key = Key };
+    }
 
     private static string? Json<T>(T? value) where T : class =>
         value is null ? null : JsonSerializer.Serialize(value, TargetJson.Options);

@@ -16,16 +16,16 @@ public static class StorageClientFactory
     public static TableServiceClient CreateTableService(StorageOptions options) =>
         options switch
         {
-            { ConnectionString: { Length: > 0 } cs } => new TableServiceClient(cs, Measured(StorageRetry.Configure(new TableClientOptions()), "table")),
-            { TableServiceUri: { } uri } => new TableServiceClient(uri, Credential(options), Measured(StorageRetry.Configure(new TableClientOptions()), "table")),
+            { ConnectionString: { Length: > 0 } cs } => new TableServiceClient(cs, Measured(StorageRetry.Configure(StorageDeadlines.Apply(new TableClientOptions())), "table")),
+            { TableServiceUri: { } uri } => new TableServiceClient(uri, Credential(options), Measured(StorageRetry.Configure(StorageDeadlines.Apply(new TableClientOptions())), "table")),
             _ => throw new InvalidOperationException(NotConfigured("TableServiceUri")),
         };
 
     public static BlobServiceClient CreateBlobService(StorageOptions options) =>
         options switch
         {
-            { ConnectionString: { Length: > 0 } cs } => new BlobServiceClient(cs, Measured(StorageRetry.Configure(new BlobClientOptions()), "blob")),
-            { BlobServiceUri: { } uri } => new BlobServiceClient(uri, Credential(options), Measured(StorageRetry.Configure(new BlobClientOptions()), "blob")),
+            { ConnectionString: { Length: > 0 } cs } => new BlobServiceClient(cs, Measured(StorageRetry.Configure(StorageDeadlines.Apply(new BlobClientOptions())), "blob")),
+            { BlobServiceUri: { } uri } => new BlobServiceClient(uri, Credential(options), Measured(StorageRetry.Configure(StorageDeadlines.Apply(new BlobClientOptions())), "blob")),
             _ => throw new InvalidOperationException(NotConfigured("BlobServiceUri")),
         };
 

@@ -17,8 +17,9 @@ namespace Thoras.Infrastructure.Storage;
 /// other way round. The state row is replaced with its ETag, so a concurrent writer makes the transaction fail
 /// with 412 and the change is recomputed on the newer state (bounded retries with jittered backoff).
 /// After the commit, the writer copies its outbox rows to <see cref="IAuditLog"/> and deletes them; rows a crash
-/// left behind are copied by <see cref="DrainOutboxAsync"/> from the sync timer. Delivery is at least once: a
-/// crash between the copy and the delete can duplicate a record, never lose one.
+/// left behind are copied by <see cref="DrainOutboxAsync"/> from the sync timer. Each outbox row carries its audit
+/// record's key (<see cref="AuditRecord.Key"/>), so a crash between the copy and the delete, or two deliveries at
+/// once, store the record once: none is lost, none is duplicated.
 /// </para>
 /// </summary>
 public sealed class SystemStateTable : IPauseStore, IMaintenanceWindowStore
@@ -255,7 +256,10 @@ public sealed class SystemStateTable : IPauseStore, IMaintenanceWindowStore
             e.GetString("Reason"),
             e.GetString("Previous"),
             e.GetString("Current"),
-            e.GetString("TargetUid"));
+            e.GetString("TargetUid"))
+        {
+            Key = e.RowKey,
+        };
 
     private static TableEntity ToEntity(PauseState state) =>
         new(Partition, StateRow)

@@ -46,6 +46,8 @@ internal sealed class ApiHandler
             simulation.Advance();
             store.ExpireEvents();
             var response = await RouteAsync(context, path);
+            if (await faults.InterceptAfterCommitAsync(context))
+                return;
             if (response is not null)
                 await WriteAsync(context, response.Value.Code, response.Value.Body);
         }
@@ -160,6 +162,7 @@ internal sealed class ApiHandler
                     return (200, wantsTable ? Tables.Build(type, items, rv, store) : ListOf(type, items, rv));
                 case "POST":
                     var body = await ReadObjectAsync(context.Request);
+                    FieldValidation.Of(context, "CreateOptions").CheckBody(type, body);
                     JsonObject created;
                     if (type.StorageKey == ResourceCatalog.Pods.StorageKey)
                     {
@@ -200,6 +203,7 @@ internal sealed class ApiHandler
                 break;
             case ("PUT", "" or "status") when subresource.Length == 0 || type.HasStatus:
                 var replacement = await ReadObjectAsync(context.Request);
+                FieldValidation.Of(context, "UpdateOptions").CheckBody(type, replacement);
                 result = store.Update(type, ns, name, _ => replacement, subresource, dryRun);
                 break;
             case ("PUT", "scale") when type.HasScale:
@@ -208,6 +212,8 @@ internal sealed class ApiHandler
                 break;
             case ("PATCH", "" or "status") when (context.Request.ContentType ?? "").StartsWith(Patches.ApplyPatch, StringComparison.Ordinal):
                 var applied = ParseApplied(await ReadTextAsync(context.Request));
+                FieldValidation.Of(context, "PatchOptions");
+                FieldValidation.CheckApplied(type, ns, name, applied);
                 if (subresource.Length == 0 && store.TryGet(type, ns, name) is null)
                 {
                     JsonPaths.Metadata(applied)["name"] = name;
@@ -227,7 +233,13 @@ internal sealed class ApiHandler
                 var contentType = context.Request.ContentType ?? "";
                 if (type.IsCustom && contentType.StartsWith(Patches.StrategicMergePatch, StringComparison.Ordinal))
                     throw ApiError.UnsupportedMediaType(contentType);
-                result = store.Update(type, ns, name, current => AsObject(Patches.Apply(contentType, current, patchBody)), subresource, dryRun);
+                var patchValidation = FieldValidation.Of(context, "PatchOptions");
+                result = store.Update(type, ns, name, current =>
+                {
+                    var patched = AsObject(Patches.Apply(contentType, current, patchBody));
+                    patchValidation.CheckPatched(type, patched);
+                    return patched;
+                }, subresource, dryRun);
                 break;
             case ("PATCH", "scale") when type.HasScale:
                 var scalePatch = await ReadTextAsync(context.Request);

@@ -5,16 +5,22 @@ using Thoras.Sandbox.Storage;
 namespace Thoras.Sandbox.Faults;
 
 /// <summary>
-/// Fault injection for tests: the next N requests matching a method and path pattern fail with a status code, or hang.
-/// Patterns are paths with <c>*</c> wildcards, e.g. <c>/apis/apps/v1/namespaces/*/deployments/*</c>; method <c>*</c> matches any.
+/// Fault injection for tests: the next N requests matching a method and path pattern fail with a status code, hang, or
+/// are carried out and then answered with a failure (as if the server crashed right after the write). Patterns are
+/// paths with <c>*</c> wildcards, e.g. <c>/apis/apps/v1/namespaces/*/deployments/*</c>; method <c>*</c> matches any.
+/// A 429 or 503 carries <c>Retry-After: 1</c>, as the API server's throttling does. <see cref="StartRecording"/> lists
+/// the requests served, so a test can fault each step of an operation in turn.
 /// </summary>
 public sealed class SandboxFaults
 {
     private readonly object gate = new();
     private readonly List<Rule> rules = [];
+    private List<(string Method, string Path)>? recording;
 
-    private sealed class Rule(string method, Regex path, int remaining, int statusCode, TimeSpan? hang, TimeSpan? retryAfter = null)
+    private sealed class Rule(string method, Regex path, int remaining, int statusCode, TimeSpan? hang, TimeSpan? retryAfter = null, bool afterCommit = false)
     {
+        public bool AfterCommit { get; } = afterCommit;
+
         public string Method { get; } = method;
 
         public Regex Path { get; } = path;
@@ -44,6 +50,31 @@ public sealed class SandboxFaults
     public void HangNext(string method, string pathPattern, int count = 1, TimeSpan? duration = null) =>
         Add(new Rule(method, Compile(pathPattern), count, 504, duration ?? TimeSpan.FromMinutes(5)));
 
+    /// <summary>
+    /// Makes the next <paramref name="count"/> matching requests take effect and then fail with
+    /// <paramref name="statusCode"/>: the client cannot tell the write happened.
+    /// </summary>
+    public void FailNextAfterCommit(string method, string pathPattern, int count = 1, int statusCode = 500) =>
+        Add(new Rule(method, Compile(pathPattern), count, statusCode, null, afterCommit: true));
+
+    /// <summary>Starts listing every request served (method and path), replacing an earlier list.</summary>
+    public void StartRecording()
+    {
+        lock (gate)
+            recording = [];
+    }
+
+    /// <summary>Stops listing and returns the requests served since <see cref="StartRecording"/>, in order.</summary>
+    public IReadOnlyList<(string Method, string Path)> StopRecording()
+    {
+        lock (gate)
+        {
+            var seen = recording ?? [];
+            recording = null;
+            return seen;
+        }
+    }
+
     /// <summary>Removes every pending fault.</summary>
     public void Clear()
     {
@@ -51,13 +82,24 @@ public sealed class SandboxFaults
             rules.Clear();
     }
 
-    internal async Task<bool> InterceptAsync(HttpContext context)
+    internal Task<bool> InterceptAsync(HttpContext context)
+    {
+        lock (gate)
+            recording?.Add((context.Request.Method, context.Request.Path.Value ?? "/"));
+        return InterceptAsync(context, afterCommit: false);
+    }
+
+    /// <summary>After a request was carried out: answers it with a fault instead, when an after-commit rule matches.</summary>
+    internal Task<bool> InterceptAfterCommitAsync(HttpContext context) => InterceptAsync(context, afterCommit: true);
+
+    private async Task<bool> InterceptAsync(HttpContext context, bool afterCommit)
     {
         Rule? hit;
         lock (gate)
         {
             hit = rules.FirstOrDefault(r =>
-                (r.Method == "*" || string.Equals(r.Method, context.Request.Method, StringComparison.OrdinalIgnoreCase))
+                r.AfterCommit == afterCommit
+                && (r.Method == "*" || string.Equals(r.Method, context.Request.Method, StringComparison.OrdinalIgnoreCase))
                 && r.Path.IsMatch(context.Request.Path.Value ?? "/"));
             if (hit is null)
                 return false;
@@ -81,6 +123,8 @@ public sealed class SandboxFaults
         context.Response.StatusCode = hit.StatusCode;
         if (hit.RetryAfter is { } retryAfter)
             context.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        else if (hit.StatusCode is 429 or 503)
+            context.Response.Headers.RetryAfter = "1";
         context.Response.ContentType = "application/json";
         await context.Response.WriteAsync(error.ToStatus().ToJsonString(), context.RequestAborted);
         return true;

@@ -19,17 +19,25 @@ internal sealed class StructuralSchema
 
     public JsonObject Root { get; }
 
-    /// <summary>Drops nulls and unknown fields and fills in defaults, in place, from the root of a custom object.</summary>
-    public void Complete(JsonObject obj)
+    /// <summary>
+    /// Drops nulls and unknown fields and fills in defaults, in place, from the root of a custom object; the paths of
+    /// the unknown fields dropped (<c>spec.a</c>, <c>spec.list[0].b</c>) are added to <paramref name="pruned"/>.
+    /// </summary>
+    public void Complete(JsonObject obj, ICollection<string>? pruned = null)
     {
         foreach (var (name, value) in obj.ToList())
         {
             if (RootFields.Contains(name))
                 continue;
             if (Properties(Root)?[name] is JsonObject child)
-                obj[name] = Complete(value, child);
+            {
+                obj[name] = Complete(value, child, name, pruned);
+            }
             else if (!PreservesUnknown(Root))
+            {
                 obj.Remove(name);
+                pruned?.Add(name);
+            }
         }
 
         ApplyDefaults(obj, Root);
@@ -54,7 +62,7 @@ internal sealed class StructuralSchema
         return errors;
     }
 
-    private static JsonNode? Complete(JsonNode? value, JsonObject schema)
+    private static JsonNode? Complete(JsonNode? value, JsonObject schema, string path = "", ICollection<string>? pruned = null)
     {
         switch (value)
         {
@@ -63,17 +71,24 @@ internal sealed class StructuralSchema
                 {
                     var childSchema = Properties(schema)?[name] as JsonObject ?? schema["additionalProperties"] as JsonObject;
                     if (child is null && !IsNullable(childSchema))
+                    {
                         obj.Remove(name);
+                    }
                     else if (childSchema is not null)
-                        obj[name] = Complete(child?.DeepClone(), childSchema);
+                    {
+                        obj[name] = Complete(child?.DeepClone(), childSchema, $"{path}.{name}", pruned);
+                    }
                     else if (!PreservesUnknown(schema) && schema["additionalProperties"]?.GetValueKind() != System.Text.Json.JsonValueKind.True)
+                    {
                         obj.Remove(name);
+                        pruned?.Add($"{path}.{name}");
+                    }
                 }
 
                 ApplyDefaults(obj, schema);
                 return obj;
             case JsonArray array when schema["items"] is JsonObject items:
-                return new JsonArray([.. array.Select(item => Complete(item?.DeepClone(), items))]);
+                return new JsonArray([.. array.Select((item, i) => Complete(item?.DeepClone(), items, $"{path}[{i}]", pruned))]);
             default:
                 return value;
         }

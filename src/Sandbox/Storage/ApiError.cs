@@ -75,17 +75,19 @@ internal sealed class ApiError : Exception
             ["metadata"] = new JsonObject(),
             ["status"] = "Failure",
             ["message"] = Message,
-            ["reason"] = Reason,
-            ["code"] = Code,
         };
+        // As metav1.Status marshals: empty reason, name and kind are left out.
+        if (Reason.Length > 0)
+            status["reason"] = Reason;
+        status["code"] = Code;
         if (Name is not null || Kind is not null)
         {
             var details = new JsonObject();
-            if (Name is not null)
+            if (!string.IsNullOrEmpty(Name))
                 details["name"] = Name;
             if (!string.IsNullOrEmpty(Group))
                 details["group"] = Group;
-            if (Kind is not null)
+            if (!string.IsNullOrEmpty(Kind))
                 details["kind"] = Kind;
             if (Causes.Count > 0)
             {

@@ -10,6 +10,7 @@ public sealed class CallKindTests
     [InlineData("GET", "/apis/thoras.ai/v1/namespaces/shop/aiscaletargets/web", "k8s GET aiscaletargets")]
     [InlineData("PUT", "/apis/thoras.ai/v1/namespaces/shop/aiscaletargets/web/status", "k8s PUT aiscaletargets/status")]
     [InlineData("GET", "/api/v1/namespaces/shop/pods", "k8s GET pods (list)")]
+    [InlineData("POST", "/apis/events.k8s.io/v1/namespaces/shop/events", "k8s POST events")]
     [InlineData("PATCH", "/api/v1/namespaces/shop/pods/web-1/resize", "k8s PATCH pods/resize")]
     [InlineData("GET", "/api/v1/namespaces/thoras", "k8s GET namespaces")]
     [InlineData("GET", "/version", "k8s GET /version")]

@@ -23,7 +23,7 @@ public sealed class FunctionCatalogTests
                 switch (binding.GetProperty("type").GetString())
                 {
                     case "httpTrigger":
-                        var methods = binding.TryGetProperty("methods", out var m) ? string.Join(",", m.EnumerateArray().Select(x => x.GetString()!.ToUpperInvariant())) : "*";
+                        var methods = binding.TryGetProperty("methods", out var m) ? string.Join(",", m.EnumerateArray().Select(x => x.GetString()!.ToUpperInvariant())) : "GET,POST,PUT,PATCH,DELETE,HEAD,OPTIONS";
                         view.Add($"http {name} {binding.GetProperty("route").GetString()} {methods} {binding.GetProperty("authLevel").GetString()}");
                         break;
                     case "timerTrigger":
@@ -45,7 +45,7 @@ public sealed class FunctionCatalogTests
     {
         var catalog = FunctionCatalog.FromAssembly(typeof(HealthFunction).Assembly);
 
-        var localView = catalog.Http.Select(f => $"http {f.Name} {f.Route} {(f.Methods.Count == 7 ? "*" : string.Join(",", f.Methods))} {f.AuthLevel}")
+        var localView = catalog.Http.Select(f => $"http {f.Name} {f.Route} {string.Join(",", f.Methods)} {f.AuthLevel}")
             .Concat(catalog.Timers.Select(t => $"timer {t.Name} {t.Schedule}"))
             .Concat(catalog.Queues.Select(q => $"queue {q.Name} {q.Queue} {q.Connection ?? "AzureWebJobsStorage"}"))
             .Order(StringComparer.Ordinal)

@@ -26,7 +26,7 @@ public sealed class KubectlPluginFixture : IAsyncLifetime
         await File.WriteAllTextAsync(launcher, $"#!/bin/sh\nexec dotnet \"{Path.Combine(AppContext.BaseDirectory, "thoras.dll")}\" \"$@\"\n");
         if (!OperatingSystem.IsWindows())
             File.SetUnixFileMode(launcher, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        Serve = await ServeProcess.StartAsync(speedUp: SpeedUp, TimeSpan.FromMinutes(2));
+        Serve = await ServeProcess.StartAsync(speedUp: SpeedUp, TimeSpan.FromMinutes(5));
     }
 
     public async Task DisposeAsync()

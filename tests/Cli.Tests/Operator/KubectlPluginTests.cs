@@ -17,25 +17,36 @@ public sealed class KubectlPluginTests(KubectlPluginFixture fixture) : IClassFix
         Assert.Matches(@"(?m)^demo\s+web\s+autonomous", output);
     }
 
-    [Fact]
-    public async Task KubectlThorasPause_WithReason_PausesAndKubectlGetEventsListsItWithinATick()
+    /// <summary>Polls <c>kubectl get events -n demo</c> until it lists <paramref name="reason"/> (or 30 s pass).</summary>
+    private async Task<string> EventsListingAsync(string reason)
     {
-        var (exit, output, error) = await fixture.KubectlAsync("thoras", "pause", "--reason", "x", "--output", "json");
         var events = string.Empty;
-        for (var tries = 0; tries < 30 && !events.Contains("ScalingPaused", StringComparison.Ordinal); tries++)
+        for (var tries = 0; tries < 30 && !events.Contains(reason, StringComparison.Ordinal); tries++)
         {
             await Task.Delay(1000);
             events = (await fixture.KubectlAsync("get", "events", "-n", "demo")).Output;
         }
 
-        await fixture.KubectlAsync("thoras", "resume");
-        Assert.True(exit == 0, $"exit {exit}: {error}");
-        Assert.True(JsonDocument.Parse(output).RootElement.GetProperty("status").GetProperty("paused").GetBoolean());
-        Assert.Matches(@"(?m)\sNormal\s+ScalingPaused\s+aiscaletarget/web\s", events);
+        return events;
     }
 
     [Fact]
-    public async Task DemoWebResized_KubectlGetEventsListsResizedInPlaceWithinATickAndGetAstShowsItApplied()
+    public async Task KubectlThorasPauseThenResume_WithReason_KubectlGetEventsListsBothWithinATick()
+    {
+        var (exit, output, error) = await fixture.KubectlAsync("thoras", "pause", "--reason", "x", "--output", "json");
+        var paused = await EventsListingAsync("ScalingPaused");
+        var (resumeExit, _, resumeError) = await fixture.KubectlAsync("thoras", "resume");
+        var resumed = await EventsListingAsync("ScalingResumed");
+
+        Assert.True(exit == 0, $"exit {exit}: {error}");
+        Assert.True(JsonDocument.Parse(output).RootElement.GetProperty("status").GetProperty("paused").GetBoolean());
+        Assert.Matches(@"(?m)\sNormal\s+ScalingPaused\s+aiscaletarget/web\s", paused);
+        Assert.True(resumeExit == 0, $"exit {resumeExit}: {resumeError}");
+        Assert.Matches(@"(?m)\sNormal\s+ScalingResumed\s+aiscaletarget/web\s", resumed);
+    }
+
+    [Fact]
+    public async Task DemoWebResized_KubectlGetEventsAndDescribeAstListResizedInPlaceAndGetAstShowsReadyScalingApplied()
     {
         // Wait for the apply stage to finish a suggestion of the demo's in-place target (its 10-minute lookback first).
         var applied = false;
@@ -46,12 +57,14 @@ public sealed class KubectlPluginTests(KubectlPluginFixture fixture) : IClassFix
         for (var since = Stopwatch.StartNew(); applied && !events.Contains("ResizedInPlace", StringComparison.Ordinal) && (events.Length == 0 || since.Elapsed < tick);)
             events = (await fixture.KubectlAsync("get", "events", "-n", "demo")).Output;
         var table = (await fixture.KubectlAsync("get", "ast", "-n", "demo")).Output;
+        var described = (await fixture.KubectlAsync("describe", "ast", "web", "-n", "demo")).Output;
 
         Assert.True(applied, "no suggestion of demo/web was applied in time; output:\n" + fixture.Serve.Output);
         Assert.Matches(@"(?m)\sNormal\s+ResizedInPlace\s+aiscaletarget/web\s+Resized \d+ pod\(s\) in place to suggestion ", events);
         Assert.Matches(@"(?m)\sNormal\s+ResizedInPlace\s+deployment/web\s", events);
-        Assert.Matches(@"(?m)^NAME\s.*\sAPPLIED\s+AGE$", table);
-        Assert.Matches(@"(?m)^web\s.*\strue\s+\S+$", table);
+        Assert.Matches(@"(?m)^\s+Normal\s+ResizedInPlace\s+.*\s+thoras\.ai/thoras-functions\s+Resized \d+ pod\(s\) in place", described);
+        Assert.Matches(@"(?m)^NAME\s.*\sREADY\s+SCALING\s+REASON\s+SUGGESTED\s+APPLIED\s+AGE$", table);
+        Assert.Matches(@"(?m)^web\s.*\sTrue\s+True\s+[A-Z]\w+\s+\S+\s+true\s+\S+$", table);
     }
 
     [Fact]

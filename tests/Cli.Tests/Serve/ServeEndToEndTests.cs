@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Thoras.Infrastructure.Storage.Emulator;
 using Xunit;
 
 namespace Thoras.Cli.Tests.Serve;
@@ -12,7 +14,7 @@ namespace Thoras.Cli.Tests.Serve;
 /// </summary>
 public sealed class ServeEndToEndTests
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(5);
 
     private static HttpRequestMessage Request(ServeProcess serve, HttpMethod method, string path, object? body = null)
     {
@@ -91,6 +93,63 @@ public sealed class ServeEndToEndTests
         Assert.Equal(0, exitCode);
         await WaitUntil(() => serve.ProcessesUsingState().Count == 0, TimeSpan.FromSeconds(15));
         Assert.Empty(serve.ProcessesUsingState());
+    }
+
+    [Fact]
+    public async Task Serve_RestartedOnItsState_KeepsTheTargetUidAndSwitchesAModeAtOnce()
+    {
+        var state = Directory.CreateTempSubdirectory("thoras-serve-").FullName;
+        try
+        {
+            string uid;
+            await using (var first = await ServeProcess.StartAsync(speedUp: 60, StartTimeout, stateDirectory: state))
+            {
+                uid = await KubectlAsync(state, "get", "ast", "web", "-n", "demo", "-o", "jsonpath={.metadata.uid}");
+                // The first sync tick enrolls demo/web, so the app holds state for its UID across the restart.
+                var enrolled = await WaitForAsync(async () =>
+                {
+                    using var http = new HttpClient();
+                    var target = await SendAsync(http, Request(first, HttpMethod.Get, "api/targets/demo/web"), HttpStatusCode.OK);
+                    return target.GetProperty("uid").GetString() == uid ? target : (JsonElement?)null;
+                }, TimeSpan.FromMinutes(2));
+                Assert.True(enrolled is not null, "demo/web was not enrolled in time; output:\n" + first.Output);
+                Assert.Equal(0, await first.StopAsync(TimeSpan.FromSeconds(60)));
+            }
+
+            await using var second = await ServeProcess.StartAsync(speedUp: 60, StartTimeout, stateDirectory: state);
+            using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+
+            var switched = await SendAsync(client, Request(second, HttpMethod.Put, "api/targets/demo/web/mode", new { direction = "vertical", mode = "recommendation" }), HttpStatusCode.OK);
+
+            Assert.Equal(uid, await KubectlAsync(state, "get", "ast", "web", "-n", "demo", "-o", "jsonpath={.metadata.uid}"));
+            Assert.Equal(uid, switched.GetProperty("uid").GetString());
+        }
+        finally
+        {
+            Directory.Delete(state, recursive: true);
+        }
+    }
+
+    /// <summary>Runs the pinned real kubectl against the sandbox of the serve on <paramref name="state"/>; its output.</summary>
+    private static async Task<string> KubectlAsync(string state, params string[] args)
+    {
+        var start = new ProcessStartInfo(Path.Combine(AzuriteProcess.FindRepositoryRoot(), ".tools", "kubectl"))
+        {
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+        };
+        start.Environment["HOME"] = state;
+        foreach (var arg in new[] { "--kubeconfig", Path.Combine(state, "sandbox.kubeconfig") }.Concat(args))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.True(process.ExitCode == 0, $"kubectl {string.Join(' ', args)} failed: {error}");
+        return await output;
     }
 
     private static async Task<JsonElement?> WaitForAsync(Func<Task<JsonElement?>> probe, TimeSpan timeout)

@@ -17,9 +17,12 @@ public sealed class ServeProcess : IAsyncDisposable
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource<Uri> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    private ServeProcess(Process process, string stateDirectory, int port)
+    private readonly bool _ownsState;
+
+    private ServeProcess(Process process, string stateDirectory, bool ownsState, int port)
     {
         _process = process;
+        _ownsState = ownsState;
         StateDirectory = stateDirectory;
         BaseAddress = new Uri($"http://127.0.0.1:{port}/");
     }
@@ -43,14 +46,19 @@ public sealed class ServeProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>Starts <c>thoras serve</c>; with <paramref name="stateDirectory"/> on that state (kept at dispose, for a
+    /// restart on it), else on a new temporary one deleted at dispose.</summary>
     /// <param name="speedUp">The sped-up clock's factor.</param>
     /// <param name="timeout">How long the start may take.</param>
     /// <param name="environment">Variables set for the process, such as <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>.</param>
-    public static async Task<ServeProcess> StartAsync(double speedUp, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="stateDirectory">The state folder to run on; null for a new temporary one.</param>
+    /// <param name="sigintIgnored">Start it with SIGINT ignored, as a shell starts <c>cmd &amp;</c>.</param>
+    public static async Task<ServeProcess> StartAsync(
+        double speedUp, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null, string? stateDirectory = null, bool sigintIgnored = false)
     {
         var root = AzuriteProcess.FindRepositoryRoot();
         var thoras = Path.Combine(AppContext.BaseDirectory, "thoras.dll");
-        var state = Directory.CreateTempSubdirectory("thoras-serve-").FullName;
+        var state = stateDirectory ?? Directory.CreateTempSubdirectory("thoras-serve-").FullName;
         var port = FreePort();
         // Started through env --default-signal=INT: a shell that runs the tests in the background (nohup ... &, as
         // CI may) makes SIGINT ignored, children inherit that, and .NET then never sees the Ctrl-C this test sends.
@@ -66,13 +74,13 @@ public sealed class ServeProcess : IAsyncDisposable
             info.Environment[name] = value;
         }
 
-        foreach (var arg in new[] { "--default-signal=INT", "dotnet", thoras, "serve", "--port", port.ToString(CultureInfo.InvariantCulture), "--state-dir", state, "--speed-up", speedUp.ToString(CultureInfo.InvariantCulture) })
+        foreach (var arg in new[] { sigintIgnored ? "--ignore-signal=INT" : "--default-signal=INT", "dotnet", thoras, "serve", "--port", port.ToString(CultureInfo.InvariantCulture), "--state-dir", state, "--speed-up", speedUp.ToString(CultureInfo.InvariantCulture) })
         {
             info.ArgumentList.Add(arg);
         }
 
         var process = Process.Start(info) ?? throw new InvalidOperationException("could not start thoras serve");
-        var serve = new ServeProcess(process, state, port);
+        var serve = new ServeProcess(process, state, stateDirectory is null, port);
         process.OutputDataReceived += (_, e) => serve.Record(e.Data);
         process.ErrorDataReceived += (_, e) => serve.Record(e.Data);
         process.BeginOutputReadLine();
@@ -143,6 +151,11 @@ public sealed class ServeProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        if (!_ownsState)
+        {
+            return;
+        }
+
         try
         {
             Directory.Delete(StateDirectory, recursive: true);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -15,6 +16,7 @@ using Thoras.Domain.Sync;
 using Thoras.Domain.Targets;
 using Thoras.Functions.Targets;
 using Thoras.Infrastructure.Storage;
+using Thoras.Infrastructure.Storage.Emulator;
 using Thoras.Sandbox;
 using Thoras.Sandbox.Seeding;
 using Thoras.TestSupport.Storage;
@@ -227,4 +229,28 @@ public sealed class TargetApiFixture : IAsyncLifetime
     public Task<HttpResponseMessage> PutModeAsync(string ns, string name, object body) =>
         Http.PutAsJsonAsync(new Uri($"/api/targets/{ns}/{name}/mode", UriKind.Relative), body);
 
+    /// <summary>Runs the real kubectl (<c>.tools/kubectl</c>) against the sandbox, asserts it succeeded, and returns its output.</summary>
+    public async Task<string> KubectlOkAsync(params string[] args)
+    {
+        var kubeconfig = Path.Combine(Path.GetTempPath(), "thoras-kubeconfig-" + Guid.NewGuid().ToString("N"));
+        Sandbox.WriteKubeconfig(kubeconfig);
+        try
+        {
+            var start = new ProcessStartInfo(Path.Combine(AzuriteProcess.FindRepositoryRoot(), ".tools", "kubectl")) { RedirectStandardError = true, RedirectStandardOutput = true };
+            start.ArgumentList.Add("--kubeconfig");
+            start.ArgumentList.Add(kubeconfig);
+            foreach (var arg in args)
+                start.ArgumentList.Add(arg);
+            using var process = Process.Start(start)!;
+            var output = process.StandardOutput.ReadToEndAsync();
+            var error = await process.StandardError.ReadToEndAsync();
+            await process.WaitForExitAsync();
+            Assert.True(process.ExitCode == 0, $"kubectl {string.Join(' ', args)} failed: {error}");
+            return await output;
+        }
+        finally
+        {
+            File.Delete(kubeconfig);
+        }
+    }
 }

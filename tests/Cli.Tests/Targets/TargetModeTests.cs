@@ -104,6 +104,24 @@ public sealed class TargetModeTests(TargetApiFixture app) : IClassFixture<Target
     }
 
     [Fact]
+    public async Task PutMode_RecordOfAnEarlierTargetOfTheSameName_ForgetsItAndSwitches()
+    {
+        var (ns, key, oldUid) = await EnrolledAsync(verticalMode: "recommendation");
+        var unfinalize = new JsonObject { ["metadata"] = new JsonObject { ["finalizers"] = null } };
+        await app.Cluster.CustomObjects.PatchNamespacedCustomObjectAsync<JsonElement>(
+            new V1Patch(unfinalize.ToJsonString(), V1Patch.PatchType.MergePatch), "thoras.ai", "v1", ns, "aiscaletargets", "web");
+        await app.Cluster.CustomObjects.DeleteNamespacedCustomObjectAsync("thoras.ai", "v1", ns, "aiscaletargets", "web");
+        var newUid = await app.CreateTargetAsync(ns, verticalMode: "recommendation");
+
+        var response = await app.PutModeAsync(ns, "web", new { direction = "vertical", mode = "autonomous" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var record = await app.Enrollment.GetAsync(key, CancellationToken.None);
+        Assert.Equal((newUid, TargetMode.Autonomous), (record!.Uid, record.VerticalMode));
+        Assert.Contains(await app.AuditAsync(oldUid), r => r.Action == "unenroll");
+    }
+
+    [Fact]
     public async Task PutMode_BothDirectionsAutonomous_409WithTheReasonAndNothingChanged()
     {
         var (ns, key, _) = await EnrolledAsync(verticalMode: "autonomous", horizontalMode: "recommendation");

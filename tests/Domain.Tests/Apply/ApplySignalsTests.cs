@@ -1,11 +1,10 @@
-using System.Diagnostics.Metrics;
 using Moq;
 using Thoras.Domain.Apply;
 using Thoras.Domain.Events;
 using Thoras.Domain.Pause;
 using Thoras.Domain.Targets;
-using Thoras.Domain.Telemetry;
 using Thoras.TestSupport.Builders;
+using Thoras.TestSupport.Telemetry;
 using Xunit;
 
 namespace Thoras.Domain.Tests.Apply;
@@ -35,6 +34,13 @@ public sealed class ApplySignalsTests
     }
 
     private static TargetApplyResult Result(TargetApplyPlan plan, ApplyOutcome outcome = ApplyOutcome.Applied, string detail = "done") => new(plan.Key, outcome, detail);
+
+    private static Task RecordAsync(ApplySignals signals, TargetApplyPlan plan, List<ApplyItemOutcome> outcomes, ApplyOutcome outcome = ApplyOutcome.Applied) =>
+        signals.RecordAsync(
+            new ApplyPlan(GateDecision.Apply, Now, [plan]),
+            new Dictionary<TargetKey, IReadOnlyList<ApplyItemOutcome>> { [plan.Key] = outcomes },
+            [Result(plan, outcome)],
+            CancellationToken.None);
 
     [Fact]
     public void EventsOf_PodsResizedAndDeferred_OneResizedInPlaceOnTheTargetAndItsDeployment()
@@ -129,28 +135,47 @@ public sealed class ApplySignalsTests
     {
         var plan = Vertical(UpdateMode.InPlace, pods: 2, ns: "signals-test");
         var recorder = new Mock<IEventRecorder>();
-        var counted = new List<(long Value, string Action)>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (i, l) =>
-        {
-            if (i.Meter.Name == ThorasTelemetry.Name && i.Name == "thoras_vertical_scale_total")
-                l.EnableMeasurementEvents(i);
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            var all = tags.ToArray();
-            if (all.Any(t => t.Key == "namespace" && (string?)t.Value == "signals-test"))
-                counted.Add((value, (string)all.Single(t => t.Key == "action").Value!));
-        });
-        listener.Start();
+        using var metrics = new MetricReader("thoras_vertical_scale_total");
 
-        await new ApplySignals(recorder.Object).RecordAsync(
-            new ApplyPlan(GateDecision.Apply, Now, [plan]),
-            new Dictionary<TargetKey, IReadOnlyList<ApplyItemOutcome>> { [plan.Key] = Outcomes(plan, ApplyItemStatus.Resized, ApplyItemStatus.Resized) },
-            [Result(plan)],
-            CancellationToken.None);
+        await RecordAsync(new ApplySignals(recorder.Object), plan, Outcomes(plan, ApplyItemStatus.Resized, ApplyItemStatus.Resized));
 
         recorder.Verify(r => r.RecordAsync(It.Is<TargetEvent>(e => e.Reason == EventReasons.ResizedInPlace), It.IsAny<CancellationToken>()), Times.Once);
-        Assert.Equal([(2L, "resize")], counted);
+        Assert.Equal([(2.0, "namespace=signals-test,target=web,action=resize")], metrics.Of("thoras_vertical_scale_total", "namespace=signals-test,"));
+    }
+
+    [Fact]
+    public async Task RecordAsync_PodsEvicted_CountsOnlyTheEvictedOnes()
+    {
+        var plan = Vertical(UpdateMode.Recreate, pods: 2, ns: "signals-evict");
+        using var metrics = new MetricReader("thoras_vertical_scale_total");
+
+        await RecordAsync(new ApplySignals(null), plan, Outcomes(plan, ApplyItemStatus.Evicted, ApplyItemStatus.Waiting), ApplyOutcome.InProgress);
+
+        Assert.Equal([(1.0, "namespace=signals-evict,target=web,action=evict")], metrics.Of("thoras_vertical_scale_total", "namespace=signals-evict,"));
+    }
+
+    [Fact]
+    public async Task RecordAsync_HpaFloorSet_CountsOneFloorSet()
+    {
+        var target = TargetBuilder.Target("web", "signals-floor").Horizontal(TargetMode.Autonomous).WithSuggestion("s1", replicas: 4).Build();
+        var plan = PlanOf(target, ResolvedBuilder.For(target).WithHpa(2, 10).Build());
+        using var metrics = new MetricReader("thoras_horizontal_scale_total");
+
+        await RecordAsync(new ApplySignals(null), plan, Outcomes(plan));
+
+        Assert.Equal([(1.0, "namespace=signals-floor,target=web,action=floor_set")], metrics.Of("thoras_horizontal_scale_total", "namespace=signals-floor,"));
+    }
+
+    [Fact]
+    public async Task RecordAsync_NewOomKill_CountsOneKillOfTheContainer()
+    {
+        var target = TargetBuilder.Target("web", "signals-oom").Vertical(TargetMode.Autonomous, UpdateMode.InPlace).WithSuggestion("s1", cpu: "400m").Build();
+        var killed = ResolvedBuilder.Pod("web", 0, ResolvedBuilder.App() with { RestartCount = 1, LastTerminationReason = "OOMKilled" });
+        var plan = PlanOf(target, ResolvedBuilder.For(target).WithPods(killed).Build());
+        using var metrics = new MetricReader("thoras_workload_oom_killed_total");
+
+        await RecordAsync(new ApplySignals(null), plan, Outcomes(plan, ApplyItemStatus.Resized));
+
+        Assert.Equal([(1.0, "namespace=signals-oom,target=web,container=app")], metrics.Of("thoras_workload_oom_killed_total", "namespace=signals-oom,"));
     }
 }

@@ -3,6 +3,8 @@ using Moq;
 using Thoras.Domain.Enrollment;
 using Thoras.Domain.Events;
 using Thoras.Domain.Targets;
+using Thoras.TestSupport.Builders;
+using Thoras.TestSupport.Telemetry;
 using Xunit;
 
 namespace Thoras.Domain.Tests.Enrollment;
@@ -85,5 +87,18 @@ public sealed class EnrollmentSignalsTests
             It.Is<TargetEvent>(t => t.Reason == EventReasons.Unenrolled && t.Workload == new WorkloadReference("apps/v1", "Deployment", "web", null)
                 && t.Note == "Unenrolled: restarted Deployment/web; 12 stored row(s) and blob(s) of the target deleted."),
             It.IsAny<CancellationToken>()), Times.Once);
+    }
+
+    [Fact]
+    public async Task RevertedAsync_RestartedAndFloorRestored_CountsTheRunningPodsAndOneRestoredFloor()
+    {
+        var target = TargetBuilder.Target("web", "revert-metrics").Vertical(TargetMode.Autonomous).Build();
+        var outcome = new RevertOutcome { Restarted = "Deployment/web", RestoredFloor = new RestoredFloor("web", 6, 2) };
+        using var metrics = new MetricReader("thoras_vertical_scale_total", "thoras_horizontal_scale_total");
+
+        await new EnrollmentSignals(_events.Object).RevertedAsync(target.Key, "u1", ResolvedBuilder.For(target).WithPods(3).Build(), outcome, CancellationToken.None);
+
+        Assert.Equal([(3.0, "namespace=revert-metrics,target=web,action=restart")], metrics.Of("thoras_vertical_scale_total", "namespace=revert-metrics,"));
+        Assert.Equal([(1.0, "namespace=revert-metrics,target=web,action=floor_restored")], metrics.Of("thoras_horizontal_scale_total", "namespace=revert-metrics,"));
     }
 }

@@ -12,7 +12,7 @@ public class DownsamplerTests
     {
         var samples = new[] { new UsageSample(Start.AddSeconds(10), 1), new UsageSample(Start.AddMinutes(2), 5), new UsageSample(Start.AddMinutes(4), 3) };
 
-        var blocks = Downsampler.Downsample(samples, Downsampler.DefaultBlock);
+        var blocks = Downsampler.Downsample(samples);
 
         Assert.Equal(new UsageBlock(Start, 5, 3, 3), Assert.Single(blocks));
     }
@@ -22,7 +22,7 @@ public class DownsamplerTests
     {
         var samples = new[] { new UsageSample(Start, 2), new UsageSample(Start.AddMinutes(15), 4) };
 
-        var blocks = Downsampler.Downsample(samples, Downsampler.DefaultBlock);
+        var blocks = Downsampler.Downsample(samples);
 
         Assert.Equal([2, 2, 2, 4], blocks.Select(b => b.Max));
         Assert.Equal([1, 0, 0, 1], blocks.Select(b => b.Count));
@@ -34,7 +34,7 @@ public class DownsamplerTests
     {
         var samples = new[] { new UsageSample(Start.AddMinutes(5), 7), new UsageSample(Start, 1) };
 
-        var blocks = Downsampler.Downsample(samples, Downsampler.DefaultBlock);
+        var blocks = Downsampler.Downsample(samples);
 
         Assert.Equal([1, 7], blocks.Select(b => b.Max));
     }
@@ -44,6 +44,6 @@ public class DownsamplerTests
     {
         var samples = new[] { new UsageSample(Start, double.NaN) };
 
-        Assert.Throws<ArgumentException>(() => Downsampler.Downsample(samples, Downsampler.DefaultBlock));
+        Assert.Throws<ArgumentException>(() => Downsampler.Downsample(samples));
     }
 }

@@ -1,12 +1,11 @@
-using Xunit;
 using Thoras.Domain.Forecasting;
+using Xunit;
 
 namespace Thoras.Domain.Tests.Forecasting;
 
-public class FeatureBuilderTests
+public sealed class FeatureBuilderTests
 {
     private const int Horizon = 3;
-    private const double Epsilon = 0.01;
 
     [Theory]
     [InlineData(13)]
@@ -15,9 +14,7 @@ public class FeatureBuilderTests
     public void Build_FutureBlocksChanged_SameFeatures(int t)
     {
         var blocks = new UsageSeriesBuilder().WithDailyWave(2400, 10, 4, 2).Build();
-        var start = UsageSeriesBuilder.Monday.AddMinutes(5 * t);
-        var before = new float[FeatureBuilder.Count];
-        FeatureBuilder.Build(blocks, t, start, Horizon, Epsilon, before);
+        var before = Features(blocks, 0, t);
 
         // Any feature that reads block t or later sees these changes.
         for (var i = t; i < blocks.Count; i++)
@@ -25,38 +22,53 @@ public class FeatureBuilderTests
             blocks[i] = blocks[i] with { Max = 1000 + i, Mean = 900 + i };
         }
 
-        var after = new float[FeatureBuilder.Count];
-        FeatureBuilder.Build(blocks, t, start, Horizon, Epsilon, after);
+        Assert.Equal(before, Features(blocks, 0, t));
+    }
 
-        Assert.Equal(before, after);
+    [Fact]
+    public void Build_BlocksBeforeTheWindowChanged_SameFeatures()
+    {
+        var blocks = new UsageSeriesBuilder().WithDailyWave(2400, 10, 4, 2).Build();
+        var before = Features(blocks, 300, 2100);
+
+        for (var i = 0; i < 300; i++)
+        {
+            blocks[i] = blocks[i] with { Max = 1000 + i };
+        }
+
+        Assert.Equal(before, Features(blocks, 300, 2100));
     }
 
     [Fact]
     public void Build_LastPastBlockChanged_FeaturesChange()
     {
         var blocks = new UsageSeriesBuilder().WithDailyWave(400, 10, 4, 2).Build();
-        var start = UsageSeriesBuilder.Monday.AddMinutes(5 * 400);
-        var before = new float[FeatureBuilder.Count];
-        FeatureBuilder.Build(blocks, 400, start, Horizon, Epsilon, before);
+        var before = Features(blocks, 0, 400);
 
         blocks[399] = blocks[399] with { Max = 50 };
-        var after = new float[FeatureBuilder.Count];
-        FeatureBuilder.Build(blocks, 400, start, Horizon, Epsilon, after);
 
-        Assert.NotEqual(before, after);
+        Assert.NotEqual(before, Features(blocks, 0, 400));
+    }
+
+    [Fact]
+    public void Build_GapValueChanged_SameFeatures()
+    {
+        // A gap carries the previous block's values forward; whatever it carries, nothing reads it.
+        var blocks = new UsageSeriesBuilder().WithDailyWave(400, 10, 4, 2).Build();
+        blocks[390] = blocks[390] with { Count = 0 };
+        var before = Features(blocks, 0, 400);
+
+        blocks[390] = blocks[390] with { Max = 500, Mean = 400 };
+
+        Assert.Equal(before, Features(blocks, 0, 400));
     }
 
     [Fact]
     public void Build_ConstantUsage_LevelRatiosAreZero()
     {
-        var blocks = new UsageSeriesBuilder().WithConstant(400, 5).Build();
-        var features = new float[FeatureBuilder.Count];
+        var features = Features(new UsageSeriesBuilder().WithConstant(400, 5).Build(), 0, 400);
 
-        FeatureBuilder.Build(blocks, 400, UsageSeriesBuilder.Monday, Horizon, Epsilon, features);
-
-        Assert.Equal(0f, features[0]);
-        Assert.Equal(0f, features[5]);
-        Assert.Equal(0f, features[9]);
+        Assert.Equal((0f, 0f, 0f), (features[0], features[5], features[9]));
     }
 
     [Fact]
@@ -64,19 +76,59 @@ public class FeatureBuilderTests
     {
         var blocks = new UsageSeriesBuilder().WithConstant(400, 5).Build();
         blocks[400 - 288 + 1] = blocks[400 - 288 + 1] with { Max = 10 };
-        var features = new float[FeatureBuilder.Count];
 
-        FeatureBuilder.Build(blocks, 400, UsageSeriesBuilder.Monday, Horizon, 0, features);
+        var features = Features(blocks, 0, 400);
 
-        Assert.Equal(Math.Log(2), features[9], 5);
+        Assert.Equal(Math.Log(10.05 / 5.05), features[9], 5);
+    }
+
+    [Fact]
+    public void Build_LastHourAGap_LevelFromTheDayAndHoursSinceMeasured()
+    {
+        var blocks = new UsageSeriesBuilder().WithConstant(400, 5).Build();
+        for (var i = 376; i < 400; i++)
+        {
+            blocks[i] = blocks[i] with { Max = 99, Count = 0 };
+        }
+
+        var features = Features(blocks, 0, 400);
+
+        Assert.Equal((0f, FeatureBuilder.Missing, 2f), (features[0], features[3], features[24]));
+    }
+
+    [Fact]
+    public void Build_NoMeasuredBlockInTheWindow_ReturnsFalse()
+    {
+        var blocks = new UsageSeriesBuilder().WithConstant(20, 5).Build().Select(b => b with { Count = 0 }).ToList();
+
+        Assert.False(FeatureBuilder.Build(History(blocks), 0, 20, UsageSeriesBuilder.Monday, Horizon, new float[FeatureBuilder.Count]));
     }
 
     [Fact]
     public void Build_StepBeyondNextBlock_Throws()
     {
-        var blocks = new UsageSeriesBuilder().WithConstant(10, 5).Build();
+        var history = History(new UsageSeriesBuilder().WithConstant(10, 5).Build());
 
         Assert.Throws<ArgumentOutOfRangeException>(() =>
-            FeatureBuilder.Build(blocks, 11, UsageSeriesBuilder.Monday, Horizon, Epsilon, new float[FeatureBuilder.Count]));
+            FeatureBuilder.Build(history, 0, 11, UsageSeriesBuilder.Monday, Horizon, new float[FeatureBuilder.Count]));
+    }
+
+    private static float[] Features(IReadOnlyList<UsageBlock> blocks, int windowStart, int t)
+    {
+        var features = new float[FeatureBuilder.Count];
+        Assert.True(FeatureBuilder.Build(History(blocks), windowStart, t, UsageSeriesBuilder.Monday.AddMinutes(5 * t), Horizon, features));
+        return features;
+    }
+
+    private static UsageHistory History(IEnumerable<UsageBlock> blocks)
+    {
+        var history = new UsageHistory();
+        history.UseEpsilon(0.05);
+        foreach (var block in blocks)
+        {
+            history.Append(block);
+        }
+
+        return history;
     }
 }

@@ -1,5 +1,6 @@
 using Xunit;
 using Thoras.Domain.Forecasting;
+using Thoras.Domain.Targets;
 
 namespace Thoras.Domain.Tests.Forecasting;
 

@@ -1,13 +1,12 @@
-using System.Diagnostics.Metrics;
 using Moq;
 using Thoras.Domain.Events;
 using Thoras.Domain.Forecasting;
 using Thoras.Domain.Recommendation;
 using Thoras.Domain.Suggestions;
 using Thoras.Domain.Targets;
-using Thoras.Domain.Telemetry;
 using Thoras.Domain.Tests.Telemetry;
 using Thoras.TestSupport.Builders;
+using Thoras.TestSupport.Telemetry;
 using Xunit;
 
 namespace Thoras.Domain.Tests.Recommendation;
@@ -19,21 +18,7 @@ public sealed class ForecastSignalsTests
     private static readonly DateTimeOffset Start = TargetBuilder.Now;
     private static readonly TimeSpan Block = TimeSpan.FromMinutes(5);
 
-    private static Dictionary<string, double> Coverage()
-    {
-        var seen = new Dictionary<string, double>(StringComparer.Ordinal);
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (i, l) =>
-        {
-            if (i.Meter.Name == ThorasTelemetry.Name && i.Name == "thoras_calibration_coverage")
-                l.EnableMeasurementEvents(i);
-        };
-        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
-            seen[string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}"))] = value);
-        listener.Start();
-        listener.RecordObservableInstruments();
-        return seen;
-    }
+    private static Dictionary<string, double> Coverage() => MetricReader.Gauge("thoras_calibration_coverage");
 
     private static Dictionary<string, IReadOnlyList<UsageBlock>> Cpu(params double[] peaks) => new(StringComparer.Ordinal)
     {
@@ -98,24 +83,11 @@ public sealed class ForecastSignalsTests
         var eligibility = new Eligibility(Ineligibility.Paused, "paused by manual (alice)", ScalingDirection.Vertical);
         var publish = new PublishSuggestion(key, "uid-web", StatusUpdate.Setting(), false, eligibility.Reason) { Eligibility = eligibility };
         var published = new ForecastedTarget(key, ForecastOutcome.Published, eligibility.Reason, [], null) { Items = [new ForecastItemOutcome(publish, Done: true)] };
-        var counted = new List<string>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (i, l) =>
-        {
-            if (i.Meter.Name == ThorasTelemetry.Name && i.Name == "thoras_suggestions_held_back_total")
-                l.EnableMeasurementEvents(i);
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            var all = tags.ToArray();
-            if (all.Any(t => t.Key == "namespace" && (string?)t.Value == "held-back-test"))
-                counted.Add($"{value} {string.Join(",", all.Where(t => t.Key is "direction" or "reason").Select(t => $"{t.Key}={t.Value}"))}");
-        });
-        listener.Start();
+        using var metrics = new MetricReader("thoras_suggestions_held_back_total");
 
         await new ForecastSignals(null).RecordAsync([published], CancellationToken.None);
 
-        Assert.Equal(["1 direction=vertical,reason=paused"], counted);
+        Assert.Equal([(1.0, "namespace=held-back-test,target=web,direction=vertical,reason=paused")], metrics.Of("thoras_suggestions_held_back_total", "namespace=held-back-test,"));
     }
 
     [Theory]

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Thoras.Domain.Stages;
+using Thoras.TestSupport.Telemetry;
 using Xunit;
 
 namespace Thoras.Domain.Tests.Stages;
@@ -36,5 +37,20 @@ public sealed class StageStepsTests
         var line = StepTiming.Describe([new("load", 1, TimeSpan.FromMilliseconds(120), TimeSpan.FromMilliseconds(120)), new("act", 3, TimeSpan.FromMilliseconds(90), TimeSpan.FromMilliseconds(50))]);
 
         Assert.Equal("load 120 ms, act 3x 90 ms (max 50 ms)", line);
+    }
+
+    [Fact]
+    public async Task RunAsync_StepThrows_RecordsItsDurationAsAFailureOfThatStageAndStep()
+    {
+        var steps = new StageSteps("steps-metrics", new FakeTimeProvider());
+        using var metrics = new MetricReader("thoras_step_duration_seconds");
+
+        steps.Run(StageSteps.Plan, () => 0);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => steps.RunAsync(StageSteps.Act, () => Task.FromException(new InvalidOperationException("no"))));
+
+        Assert.Equal(
+            ["stage=steps-metrics,step=plan,outcome=success", "stage=steps-metrics,step=act,outcome=failure"],
+            metrics.Of("thoras_step_duration_seconds", "stage=steps-metrics,").Select(m => m.Labels));
+        Assert.All(metrics.Of("thoras_step_duration_seconds", "stage=steps-metrics,"), m => Assert.True(m.Value >= 0));
     }
 }

@@ -56,26 +56,6 @@ public sealed class SuggestionBuilderTests
         Assert.Equal((Quantity.Parse("500m"), (ResourceAmounts?)null), (recommendation.Requests!.Cpu!.Value, recommendation.Limits));
     }
 
-    [Fact]
-    public void Vertical_ChangeBelowThreshold_KeepsCurrentRequest()
-    {
-        var vertical = AVertical.Plain() with { ScalingBehavior = new ScalingBehavior { ThresholdPercentage = 10 } };
-
-        var recommendation = SuggestionBuilder.Vertical(vertical, AContainer.App(cpu: "250m"), 0.26, null);
-
-        Assert.Equal(Quantity.Parse("250m"), recommendation.Requests!.Cpu);
-    }
-
-    [Fact]
-    public void Vertical_ChangeAboveThreshold_TakesForecast()
-    {
-        var vertical = AVertical.Plain() with { ScalingBehavior = new ScalingBehavior { ThresholdPercentage = 10 } };
-
-        var recommendation = SuggestionBuilder.Vertical(vertical, AContainer.App(cpu: "250m"), 0.3, null);
-
-        Assert.Equal(Quantity.Parse("300m"), recommendation.Requests!.Cpu);
-    }
-
     [Theory]
     [InlineData(2.0, 0.5, 80, 1, 5)]   // 2 / (0.5 × 0.8) = 5
     [InlineData(2.1, 0.5, 80, 1, 6)]   // 5.25 → 6

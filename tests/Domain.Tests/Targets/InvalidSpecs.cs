@@ -142,6 +142,31 @@ public static class InvalidSpecs
             cases.Add(new($"zero forecast_interval in {path}", place(new ModelSpec { ForecastInterval = Zero }), path, SpecRules.ForecastIntervalPositive));
         }
 
+        // The change-minimum rules hold for scale_up and scale_down of both directions.
+        foreach (var name in new[] { "scale_up", "scale_down" })
+        {
+            TargetSpec Vertical(ChangeMinimum<ResourceAmounts> m) => ASpec.VerticalDeployment() with
+            {
+                Vertical = ASpec.Vertical() with { ScalingBehavior = name == "scale_up" ? new() { ScaleUp = m } : new() { ScaleDown = m } },
+            };
+            TargetSpec Horizontal(ChangeMinimum<int?> m) => ASpec.HorizontalDeployment() with
+            {
+                Horizontal = ASpec.Horizontal() with { ScalingBehavior = name == "scale_up" ? new() { ScaleUp = m } : new() { ScaleDown = m } },
+            };
+            var vertical = $"spec.vertical.scaling_behavior.{name}";
+            var horizontal = $"spec.horizontal.scaling_behavior.{name}";
+            cases.Add(new($"vertical {name} percent without percent", Vertical(new() { Type = ChangeMinimumType.Percent }), vertical, SpecRules.PercentNeedsPercent));
+            cases.Add(new($"vertical {name} absolute without absolute", Vertical(new() { Type = ChangeMinimumType.Absolute }), vertical, SpecRules.AbsoluteNeedsAbsolute));
+            cases.Add(new($"vertical {name} absolute without a resource", Vertical(new() { Type = ChangeMinimumType.Absolute, Absolute = new() }), vertical + ".absolute", SpecRules.AbsoluteNeedsAResource));
+            cases.Add(new($"horizontal {name} percent with absolute", Horizontal(new() { Type = ChangeMinimumType.Percent, Percent = 5, Absolute = 1 }), horizontal, SpecRules.PercentNeedsPercent));
+            cases.Add(new($"horizontal {name} absolute with percent", Horizontal(new() { Type = ChangeMinimumType.Absolute, Percent = 5, Absolute = 1 }), horizontal, SpecRules.AbsoluteNeedsAbsolute));
+            cases.Add(new($"horizontal {name} without type", Horizontal(new() { Percent = 5 }), horizontal + ".type", "is required: use percent or absolute"));
+            cases.Add(new($"vertical {name} percent 150", Vertical(new() { Type = ChangeMinimumType.Percent, Percent = 150 }), vertical + ".percent", "must be between 0 and 100, not 150"));
+        }
+
+        cases.Add(new("max_changes_per_day 0",
+            ASpec.HorizontalDeployment() with { Horizontal = ASpec.Horizontal() with { ScalingBehavior = new() { MaxChangesPerDay = 0 } } },
+            "spec.horizontal.scaling_behavior.max_changes_per_day", "must be at least 1, not 0"));
         return cases;
     }
 }

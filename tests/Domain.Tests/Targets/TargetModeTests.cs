@@ -49,24 +49,6 @@ public class TargetModeTests
         Assert.Equal(publishes, mode.PublishesSuggestions());
     }
 
-    [Theory]
-    [InlineData(TargetMode.Observation, false)]
-    [InlineData(TargetMode.Recommendation, false)]
-    [InlineData(TargetMode.Autonomous, true)]
-    public void AppliesSuggestions_Mode_OnlyAutonomousDoes(TargetMode mode, bool applies)
-    {
-        Assert.Equal(applies, mode.AppliesSuggestions());
-    }
-
-    [Theory]
-    [InlineData(TargetMode.Observation)]
-    [InlineData(TargetMode.Recommendation)]
-    [InlineData(TargetMode.Autonomous)]
-    public void CollectsAndForecasts_EveryMode_Does(TargetMode mode)
-    {
-        Assert.True(mode.CollectsAndForecasts());
-    }
-
     [Fact]
     public void AcceptedValues_EverySpelling_Parses()
     {

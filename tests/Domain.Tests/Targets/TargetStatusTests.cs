@@ -11,12 +11,12 @@ public class TargetStatusTests
     [Fact]
     public void WithCondition_SameStatusAgain_KeepsTheTransitionTimeAndTakesTheNewMessage()
     {
-        var status = new TargetStatus().WithCondition(TargetConditions.NotEnoughData(TimeSpan.FromHours(1), TimeSpan.FromHours(24), Then, 1));
+        var status = new TargetStatus().WithCondition(TargetConditions.Paused(["manual"], Then, 1));
 
-        var updated = status.WithCondition(TargetConditions.NotEnoughData(TimeSpan.FromHours(3), TimeSpan.FromHours(24), Now, 1));
+        var updated = status.WithCondition(TargetConditions.Paused(["manual", "window:nightly"], Now, 1));
 
         var condition = updated.Condition(TargetConditionTypes.Scaling)!;
-        Assert.Equal((Then, "3h0m0s of usage history collected; 24h0m0s (min_lookback_to_scale) is needed before suggestions are applied."), (condition.LastTransitionTime, condition.Message));
+        Assert.Equal((Then, "Scaling is paused (manual, window:nightly); suggestions are published but not applied."), (condition.LastTransitionTime, condition.Message));
     }
 
     [Fact]

@@ -1,13 +1,13 @@
-using System.Diagnostics.Metrics;
 using Thoras.Domain.Targets;
 using Thoras.Domain.Telemetry;
 using Thoras.Domain.Tests.Targets;
+using Thoras.TestSupport.Telemetry;
 using Xunit;
 
 namespace Thoras.Domain.Tests.Telemetry;
 
 /// <summary>
-/// The gauges as an exporter reads them, through a <see cref="MeterListener"/> on the app's meter. The gauges are
+/// The gauges as an exporter reads them, through a <see cref="MetricReader"/> on the app's meter. The gauges are
 /// process-wide, and other tests (the gate, the collect stage) set them too, so these run alone.
 /// </summary>
 [Collection(ProcessWideMetrics.Name)]
@@ -15,22 +15,6 @@ public sealed class ThorasMetricsTests
 {
     private static AIScaleTarget Target(string name, TargetSpec spec) =>
         new(new TargetMetadata { Namespace = "metrics-test", Name = name, Uid = "uid-" + name }, spec, new TargetStatus());
-
-    private static Dictionary<string, double> Observe(string instrument)
-    {
-        var seen = new Dictionary<string, double>(StringComparer.Ordinal);
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (i, l) =>
-        {
-            if (i.Meter.Name == ThorasTelemetry.Name && i.Name == instrument)
-                l.EnableMeasurementEvents(i);
-        };
-        listener.SetMeasurementEventCallback<double>((_, value, tags, _) =>
-            seen[string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}"))] = value);
-        listener.Start();
-        listener.RecordObservableInstruments();
-        return seen;
-    }
 
     [Fact]
     public void ReportTargets_OneOfEachMode_CountsEveryDirectionAndModeWithZeros()
@@ -40,7 +24,7 @@ public sealed class ThorasMetricsTests
             Target("api", ASpec.VerticalDeployment(TargetMode.Autonomous)),
         ]);
 
-        var seen = Observe("thoras_scale_targets");
+        var seen = MetricReader.Gauge("thoras_scale_targets");
 
         Assert.Equal(2, seen["direction=vertical,mode=autonomous"]);
         Assert.Equal(1, seen["direction=horizontal,mode=recommendation"]);
@@ -55,8 +39,8 @@ public sealed class ThorasMetricsTests
 
         ThorasMetrics.ReportPause(paused: true, ["window:nightly"]);
 
-        Assert.Equal(["holder=window:nightly"], Observe("thoras_pause_holders").Keys);
-        Assert.Equal(1, Observe("thoras_scaling_paused")[string.Empty]);
+        Assert.Equal(["holder=window:nightly"], MetricReader.Gauge("thoras_pause_holders").Keys);
+        Assert.Equal(1, MetricReader.Gauge("thoras_scaling_paused")[string.Empty]);
     }
 }
 

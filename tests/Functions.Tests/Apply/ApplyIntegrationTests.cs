@@ -1,6 +1,7 @@
 using k8s;
 using System.Text.Json.Nodes;
 using Thoras.Domain.Apply;
+using Thoras.Domain.Events;
 using Thoras.Domain.Targets;
 using Thoras.TestSupport.Storage;
 using Xunit;
@@ -26,6 +27,19 @@ public sealed class ApplyIntegrationTests(AzuriteFixture azurite) : IClassFixtur
             ["vertical"] = vertical,
         };
     }
+
+    private static JsonObject HorizontalSpec() => new()
+    {
+        ["scaleTargetRef"] = new JsonObject { ["apiVersion"] = "apps/v1", ["kind"] = "Deployment", ["name"] = "web" },
+        ["horizontal"] = new JsonObject { ["mode"] = "autonomous" },
+    };
+
+    /// <summary>The events of <paramref name="reason"/> in the namespace, as <c>Type Kind/name xCount</c>, in order.</summary>
+    private static async Task<List<string>> EventsAsync(ApplyWorld world, string reason) =>
+        [.. (await world.Client.EventsV1.ListNamespacedEventAsync(ApplyWorld.Namespace)).Items
+            .Where(e => e.Reason == reason)
+            .Select(e => $"{e.Type} {e.Regarding.Kind}/{e.Regarding.Name} x{e.Series?.Count ?? 1}")
+            .Order(StringComparer.Ordinal)];
 
     [Fact]
     public async Task RunOnce_AutonomousVerticalTarget_ResizesRunningPodsInPlace()
@@ -159,11 +173,7 @@ public sealed class ApplyIntegrationTests(AzuriteFixture azurite) : IClassFixtur
         await using var world = await ApplyWorld.StartAsync(azurite);
         await world.DeployAsync(replicas: 2);
         await world.Sandbox.Seed.ApplyAsync(Thoras.Sandbox.Seeding.Manifests.HorizontalPodAutoscaler(ApplyWorld.Namespace, "web", "Deployment", "web", minReplicas: 2, maxReplicas: 6));
-        var target = await world.CreateTargetAsync("web", new JsonObject
-        {
-            ["scaleTargetRef"] = new JsonObject { ["apiVersion"] = "apps/v1", ["kind"] = "Deployment", ["name"] = "web" },
-            ["horizontal"] = new JsonObject { ["mode"] = "autonomous" },
-        });
+        var target = await world.CreateTargetAsync("web", HorizontalSpec());
         await world.PublishAsync(target, replicas: 4);
         await world.Stage.RunOnceAsync(CancellationToken.None);
         target = (await world.Targets.GetAsync(target.Key, CancellationToken.None))!;
@@ -183,11 +193,7 @@ public sealed class ApplyIntegrationTests(AzuriteFixture azurite) : IClassFixtur
     {
         await using var world = await ApplyWorld.StartAsync(azurite);
         await world.DeployAsync(replicas: 2);
-        var target = await world.CreateTargetAsync("web", new JsonObject
-        {
-            ["scaleTargetRef"] = new JsonObject { ["apiVersion"] = "apps/v1", ["kind"] = "Deployment", ["name"] = "web" },
-            ["horizontal"] = new JsonObject { ["mode"] = "autonomous" },
-        });
+        var target = await world.CreateTargetAsync("web", HorizontalSpec());
         await world.PublishAsync(target, replicas: 4);
 
         var pass = await world.Stage.RunOnceAsync(CancellationToken.None);
@@ -316,5 +322,61 @@ public sealed class ApplyIntegrationTests(AzuriteFixture azurite) : IClassFixtur
         var memory = Thoras.Domain.Targets.Quantity.Parse(ApplyWorld.Memory(raised)).Amount;
         Assert.True(memory >= 1.2m * 256 * 1024 * 1024, $"memory was raised to {ApplyWorld.Memory(raised)}");
         Assert.Equal(ApplyWorld.Memory(raised), ApplyWorld.Memory(afterSecondRun));
+    }
+
+    [Fact]
+    public async Task RunOnce_HpaFloorSet_RecordsHpaFloorSetOnTheTargetAndTheHpa()
+    {
+        await using var world = await ApplyWorld.StartAsync(azurite);
+        await world.DeployAsync(replicas: 2);
+        await world.Sandbox.Seed.ApplyAsync(Thoras.Sandbox.Seeding.Manifests.HorizontalPodAutoscaler(ApplyWorld.Namespace, "web", "Deployment", "web", minReplicas: 2, maxReplicas: 6));
+        var target = await world.CreateTargetAsync("web", HorizontalSpec());
+        await world.PublishAsync(target, replicas: 4);
+
+        await world.Stage.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(["Normal AIScaleTarget/web x1", "Normal HorizontalPodAutoscaler/web x1"], await EventsAsync(world, EventReasons.HpaFloorSet));
+    }
+
+    [Fact]
+    public async Task RunOnce_RecreateMode_RecordsEvictedOnTheTargetAndTheDeployment()
+    {
+        await using var world = await ApplyWorld.StartAsync(azurite);
+        await world.DeployAsync(replicas: 2);
+        var target = await world.CreateTargetAsync("web", VerticalSpec(updateMode: "recreate", maxDisrupted: 1, interval: "1h"));
+        await world.PublishAsync(target, cpu: "400m", memory: "384Mi");
+
+        await world.Stage.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(["Normal AIScaleTarget/web x1", "Normal Deployment/web x1"], await EventsAsync(world, EventReasons.Evicted));
+    }
+
+    [Fact]
+    public async Task RunOnce_ResizeRefusedByTheApiServer_WarnsApplyFailedOnTheTarget()
+    {
+        await using var world = await ApplyWorld.StartAsync(azurite);
+        await world.DeployAsync(replicas: 1);
+        var target = await world.CreateTargetAsync("web", VerticalSpec());
+        await world.PublishAsync(target, cpu: "400m", memory: "384Mi");
+        var pod = (await world.PodsAsync()).Single().Metadata.Name;
+        world.Sandbox.Faults.FailNext("PATCH", $"/api/v1/namespaces/{ApplyWorld.Namespace}/pods/{pod}/resize");
+
+        await world.Stage.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(["Warning AIScaleTarget/web x1"], await EventsAsync(world, EventReasons.ApplyFailed));
+    }
+
+    [Fact]
+    public async Task RunOnce_ContainerOomKilledThenAnotherRun_WarnsOomFloorRaisedOnceOnTheTargetAndTheDeployment()
+    {
+        await using var world = await ApplyWorld.StartAsync(azurite, usageSampleInterval: TimeSpan.FromDays(1));
+        await world.DeployAsync(replicas: 1, usage: "ratio:5");
+        var target = await world.CreateTargetAsync("web", VerticalSpec());
+        await world.PublishAsync(target, cpu: "250m", memory: "200Mi");
+
+        await world.Stage.RunOnceAsync(CancellationToken.None);
+        await world.Stage.RunOnceAsync(CancellationToken.None);
+
+        Assert.Equal(["Warning AIScaleTarget/web x1", "Warning Deployment/web x1"], await EventsAsync(world, EventReasons.OomFloorRaised));
     }
 }

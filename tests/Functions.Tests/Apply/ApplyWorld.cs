@@ -100,7 +100,7 @@ public sealed class ApplyWorld : IAsyncDisposable
             IActionResult result;
             try
             {
-                result = await function.Run(context.Request, secret, context.RequestAborted);
+                result = await function.Run(context.Request, secret);
             }
             catch (ProblemException problem)
             {

@@ -57,7 +57,7 @@ public sealed class DashboardApiTests
     private static WorkloadPod Pod(string name) =>
         new(name, "uid-" + name, new Dictionary<string, string>(), "Running", Now.AddHours(-1), false, [new ContainerResources("app", Amounts("1", "2Gi"), new ResourceAmounts())]);
 
-    private UsageHistoryFunction Usage() => new(_cluster.Object, _usage.Object, new CollectOptions(), new FakeTimeProvider(Now));
+    private UsageHistoryFunction Usage() => new(_cluster.Object, _usage.Object, new FakeTimeProvider(Now));
 
     private static HttpRequest Get(string path, string query = "")
     {
@@ -133,7 +133,7 @@ public sealed class DashboardApiTests
     public async Task Fleet_RecommendationTargetAboveItsSuggestion_RowShowsRequestsAndPricedWaste()
     {
         var options = new DashboardOptions { ClusterName = "prod", CoreHourPrice = 0.04, GiBHourPrice = 0.005, Currency = "EUR" };
-        var function = new FleetFunction(new FleetView(_cluster.Object, _store.Object, options, NullLogger<FleetView>.Instance), options, new FakeTimeProvider(Now));
+        var function = new FleetFunction(new FleetView(_cluster.Object, _store.Object, options, NullLogger<FleetView>.Instance), options, new Callers(new AuthOptions()), new FakeTimeProvider(Now));
 
         var result = Assert.IsType<OkObjectResult>(await function.List(Get("/api/fleet"), CancellationToken.None));
 
@@ -156,7 +156,7 @@ public sealed class DashboardApiTests
     public async Task FleetTarget_Unknown_Answers404()
     {
         var options = new DashboardOptions { ClusterName = "prod" };
-        var function = new FleetFunction(new FleetView(_cluster.Object, _store.Object, options, NullLogger<FleetView>.Instance), options, new FakeTimeProvider(Now));
+        var function = new FleetFunction(new FleetView(_cluster.Object, _store.Object, options, NullLogger<FleetView>.Instance), options, new Callers(new AuthOptions()), new FakeTimeProvider(Now));
 
         var problem = await Assert.ThrowsAsync<ProblemException>(() => function.Target(Get("/api/fleet/shop/gone"), "shop", "gone", CancellationToken.None));
 
@@ -168,7 +168,7 @@ public sealed class DashboardApiTests
     {
         _cluster.Setup(c => c.ResolveAsync(_target, It.IsAny<CancellationToken>())).ThrowsAsync(new HttpRequestException("connection refused"));
         var options = new DashboardOptions { ClusterName = "prod" };
-        var function = new FleetFunction(new FleetView(_cluster.Object, _store.Object, options, NullLogger<FleetView>.Instance), options, new FakeTimeProvider(Now));
+        var function = new FleetFunction(new FleetView(_cluster.Object, _store.Object, options, NullLogger<FleetView>.Instance), options, new Callers(new AuthOptions()), new FakeTimeProvider(Now));
 
         var result = Assert.IsType<OkObjectResult>(await function.Target(Get("/api/fleet/shop/web"), "shop", "web", CancellationToken.None));
 

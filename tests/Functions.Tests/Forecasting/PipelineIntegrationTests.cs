@@ -2,6 +2,7 @@ using k8s;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.DependencyInjection;
+using Thoras.Functions.Tests.Http;
 using Thoras.Domain.Forecasting;
 using Thoras.Domain.Pause;
 using Thoras.Domain.Recommendation;
@@ -205,7 +206,7 @@ public sealed class PipelineIntegrationTests(AzuriteFixture azurite) : IClassFix
         await world.Forecast.RunOnceAsync(CancellationToken.None);
         var latest = (await world.StatusAsync()).LatestSuggestion!.SuggestionUID;
 
-        var result = await Endpoint(world).Run(Request("?limit=1"), PipelineWorld.Namespace, "web", CancellationToken.None);
+        var result = await Endpoint(world).Run(Request("?limit=1"), PipelineWorld.Namespace, "web");
 
         var body = Assert.IsType<SuggestionHistoryResponse>(Assert.IsType<OkObjectResult>(result).Value);
         Assert.Equal(latest, Assert.Single(body.Suggestions).Suggestion.SuggestionUID);
@@ -216,9 +217,9 @@ public sealed class PipelineIntegrationTests(AzuriteFixture azurite) : IClassFix
     {
         await using var world = await PipelineWorld.StartAsync(azurite);
 
-        var problem = await Assert.ThrowsAsync<ProblemException>(() => Endpoint(world).Run(Request(string.Empty), PipelineWorld.Namespace, "nope", CancellationToken.None));
+        var missing = await Assert.ThrowsAsync<TargetNotFoundException>(() => Endpoint(world).Run(Request(string.Empty), PipelineWorld.Namespace, "nope"));
 
-        Assert.Equal(404, problem.Status);
+        Assert.Equal(404, ProblemMap.Of(missing)!.Status);
     }
 
     [Theory]
@@ -229,7 +230,7 @@ public sealed class PipelineIntegrationTests(AzuriteFixture azurite) : IClassFix
     {
         await using var world = await PipelineWorld.StartAsync(azurite);
 
-        var problem = await Assert.ThrowsAsync<ProblemException>(() => Endpoint(world).Run(Request(query), PipelineWorld.Namespace, name, CancellationToken.None));
+        var problem = await ProblemAssert.ThrowsAsync(() => Endpoint(world).Run(Request(query), PipelineWorld.Namespace, name));
 
         Assert.Equal(400, problem.Status);
     }

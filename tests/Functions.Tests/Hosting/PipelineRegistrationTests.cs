@@ -36,6 +36,16 @@ public sealed class PipelineRegistrationTests
         Assert.Contains(message, error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task AddThorasPipeline_CollectBlockSet_HostStartFailsSayingBlocksAreFiveMinutes()
+    {
+        using var host = Host(("Collect:Block", "00:01:00"));
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        Assert.Contains("Collect__Block is not a setting", error.Message, StringComparison.Ordinal);
+    }
+
     private static IHost Host(params (string Key, string Value)[] settings) => new HostBuilder()
         .ConfigureAppConfiguration(c => c.AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))))
         .ConfigureServices((context, s) => s.AddThorasPipeline(context.Configuration))

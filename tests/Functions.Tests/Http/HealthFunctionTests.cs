@@ -15,7 +15,7 @@ public sealed class HealthFunctionTests(AzuriteFixture azurite) : IClassFixture<
     {
         var function = new HealthFunction(new TableStorageProbe(azurite.Tables));
 
-        var result = Assert.IsType<ObjectResult>(await function.Run(new DefaultHttpContext().Request));
+        var result = Assert.IsType<ObjectResult>(await function.Run(new DefaultHttpContext { Request = { Method = "GET" } }.Request));
 
         Assert.Equal(StatusCodes.Status200OK, result.StatusCode);
         var report = Assert.IsType<HealthFunction.HealthReport>(result.Value);
@@ -33,7 +33,7 @@ public sealed class HealthFunctionTests(AzuriteFixture azurite) : IClassFixture<
             new TableClientOptions { Retry = { MaxRetries = 0 } });
         var function = new HealthFunction(new TableStorageProbe(unreachable));
 
-        var result = Assert.IsType<ObjectResult>(await function.Run(new DefaultHttpContext().Request));
+        var result = Assert.IsType<ObjectResult>(await function.Run(new DefaultHttpContext { Request = { Method = "GET" } }.Request));
 
         Assert.Equal(StatusCodes.Status503ServiceUnavailable, result.StatusCode);
         var report = Assert.IsType<HealthFunction.HealthReport>(result.Value);

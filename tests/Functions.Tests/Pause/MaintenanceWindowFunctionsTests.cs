@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Thoras.Functions.Tests.Http;
 using Thoras.Functions.Http;
 using Thoras.Functions.Pause;
 using Thoras.TestSupport.Storage;
@@ -65,7 +66,7 @@ public sealed class MaintenanceWindowFunctionsTests(AzuriteFixture azurite) : IC
         await h.Windows.Windows(Request("POST", WindowsPath, Saturday));
         var before = await h.SnapshotAsync();
 
-        var problem = await Assert.ThrowsAsync<ProblemException>(() => h.Windows.Windows(Request("POST", WindowsPath, Saturday)));
+        var problem = await ProblemAssert.ThrowsAsync(() => h.Windows.Windows(Request("POST", WindowsPath, Saturday)));
 
         Assert.Equal(409, problem.Status);
         Assert.Equal(before, await h.SnapshotAsync());
@@ -90,7 +91,7 @@ public sealed class MaintenanceWindowFunctionsTests(AzuriteFixture azurite) : IC
     {
         var h = new PauseHarness(azurite);
 
-        var problem = await Assert.ThrowsAsync<ProblemException>(() => h.Windows.Window(Request("DELETE", WindowsPath + "/ghost"), "ghost"));
+        var problem = await ProblemAssert.ThrowsAsync(() => h.Windows.Window(Request("DELETE", WindowsPath + "/ghost"), "ghost"));
 
         Assert.Equal(404, problem.Status);
         Assert.Equal(("rev 0: running", 0, 0), await h.SnapshotAsync());
@@ -101,7 +102,7 @@ public sealed class MaintenanceWindowFunctionsTests(AzuriteFixture azurite) : IC
     {
         var h = new PauseHarness(azurite);
 
-        var problem = await Assert.ThrowsAsync<ProblemException>(() => h.Windows.Window(Request("DELETE", WindowsPath + "/Bad_Id"), "Bad_Id"));
+        var problem = await ProblemAssert.ThrowsAsync(() => h.Windows.Window(Request("DELETE", WindowsPath + "/Bad_Id"), "Bad_Id"));
 
         Assert.Equal(400, problem.Status);
     }
@@ -130,9 +131,9 @@ public sealed class MaintenanceWindowFunctionsTests(AzuriteFixture azurite) : IC
     {
         var h = new PauseHarness(azurite);
 
-        var problem = await Assert.ThrowsAsync<ProblemException>(() => h.Windows.Windows(Request("POST", WindowsPath, body)));
+        var problem = await ProblemAssert.ThrowsAsync(() => h.Windows.Windows(Request("POST", WindowsPath, body)));
 
-        Assert.True(status == problem.Status, $"{name}: expected {status}, got {problem.Status} ({problem.Message})");
+        Assert.True(status == problem.Status, $"{name}: expected {status}, got {problem.Status} ({problem.Detail})");
         Assert.Equal(("rev 0: running", 0, 0), await h.SnapshotAsync());
     }
 
@@ -144,7 +145,7 @@ public sealed class MaintenanceWindowFunctionsTests(AzuriteFixture azurite) : IC
         var h = new PauseHarness(azurite);
         var request = Request(method, WindowsPath, Saturday);
 
-        var problem = await Assert.ThrowsAsync<ProblemException>(() => h.Windows.Windows(request));
+        var problem = await ProblemAssert.ThrowsAsync(() => h.Windows.Windows(request));
 
         Assert.Equal(StatusCodes.Status405MethodNotAllowed, problem.Status);
         Assert.Equal("GET, POST", request.HttpContext.Response.Headers.Allow.ToString());
@@ -159,7 +160,7 @@ public sealed class MaintenanceWindowFunctionsTests(AzuriteFixture azurite) : IC
         var h = new PauseHarness(azurite);
         await h.Windows.Windows(Request("POST", WindowsPath, Saturday));
 
-        var problem = await Assert.ThrowsAsync<ProblemException>(() => h.Windows.Window(Request(method, WindowsPath + "/weekly"), "weekly"));
+        var problem = await ProblemAssert.ThrowsAsync(() => h.Windows.Window(Request(method, WindowsPath + "/weekly"), "weekly"));
 
         Assert.Equal(405, problem.Status);
         Assert.Single(await h.Table.ListAsync(CancellationToken.None));

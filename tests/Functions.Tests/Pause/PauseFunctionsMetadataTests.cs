@@ -27,7 +27,7 @@ public sealed class PauseFunctionsMetadataTests
 
         Assert.Equal(route, trigger.GetProperty("route").GetString());
         Assert.Equal("Function", trigger.GetProperty("authLevel").GetString());
-        Assert.Equal(["get", "post", "put", "patch", "delete"], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal(["get", "post", "put", "patch", "delete", "head", "options"], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
     }
 
     [Fact]

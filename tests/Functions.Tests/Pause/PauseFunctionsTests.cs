@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Mvc;
 using Moq;
+using Thoras.Functions.Tests.Http;
 using Thoras.Domain.Pause;
 using Thoras.Functions.Http;
 using Thoras.Functions.Pause;
@@ -65,15 +66,58 @@ public sealed class PauseFunctionsTests(AzuriteFixture azurite) : IClassFixture<
     }
 
     [Fact]
-    public async Task Post_PauseWithoutActor_RecordsApiOrTheSignedInPrincipal()
+    public async Task Post_PauseBehindAppServiceAuthentication_RecordsTheSignedInPrincipal()
     {
         var h = new PauseHarness(azurite);
+        h.Auth.TrustAppServicePrincipal = true;
         var request = Request("POST", PausePath, """{"reason":"freeze"}""");
         request.Headers["X-MS-CLIENT-PRINCIPAL-NAME"] = "carol@example.com";
 
         var result = Body<PauseChangeResult>(await h.Functions.Pause(request));
 
         Assert.Equal("carol@example.com", Assert.Single(result.Status.Holders).Actor);
+    }
+
+    [Fact]
+    public async Task Post_PrincipalHeaderWithoutAppServiceAuthentication_IsIgnored()
+    {
+        var h = new PauseHarness(azurite);
+        var request = Request("POST", PausePath, """{"reason":"freeze"}""");
+        request.Headers["X-MS-CLIENT-PRINCIPAL-NAME"] = "configmap";
+
+        var result = Body<PauseChangeResult>(await h.Functions.Pause(request));
+
+        Assert.Equal("api", Assert.Single(result.Status.Holders).Actor);
+    }
+
+    [Theory]
+    [InlineData("configmap")]
+    [InlineData("system")]
+    [InlineData("alice\nforged")]
+    public async Task Post_TrustedPrincipalHeaderInvalid_IsRefusedAndChangesNothing(string principal)
+    {
+        var h = new PauseHarness(azurite);
+        h.Auth.TrustAppServicePrincipal = true;
+        var request = Request("POST", PausePath, """{"reason":"freeze"}""");
+        request.Headers["X-MS-CLIENT-PRINCIPAL-NAME"] = principal;
+
+        var problem = await ProblemAssert.ThrowsAsync(() => h.Functions.Pause(request));
+
+        Assert.Equal(400, problem.Status);
+        Assert.False((await h.Table.ReadAsync(CancellationToken.None)).IsPaused);
+    }
+
+    [Fact]
+    public async Task Post_TrustedPrincipalHeaderTooLong_IsRefused()
+    {
+        var h = new PauseHarness(azurite);
+        h.Auth.TrustAppServicePrincipal = true;
+        var request = Request("POST", PausePath, """{"reason":"freeze"}""");
+        request.Headers["X-MS-CLIENT-PRINCIPAL-NAME"] = new string('a', 4000);
+
+        var problem = await ProblemAssert.ThrowsAsync(() => h.Functions.Pause(request));
+
+        Assert.Equal(400, problem.Status);
     }
 
     [Fact]
@@ -210,10 +254,10 @@ public sealed class PauseFunctionsTests(AzuriteFixture azurite) : IClassFixture<
         var h = new PauseHarness(azurite);
         var before = await h.SnapshotAsync();
 
-        var problem = await Assert.ThrowsAsync<ProblemException>(() => h.Functions.Pause(Request("POST", PausePath, body, contentType)));
+        var problem = await ProblemAssert.ThrowsAsync(() => h.Functions.Pause(Request("POST", PausePath, body, contentType)));
 
-        Assert.True(status == problem.Status, $"{name}: expected {status}, got {problem.Status} ({problem.Message})");
-        Assert.False(string.IsNullOrWhiteSpace(problem.Message));
+        Assert.True(status == problem.Status, $"{name}: expected {status}, got {problem.Status} ({problem.Detail})");
+        Assert.False(string.IsNullOrWhiteSpace(problem.Detail));
         Assert.Equal(before, await h.SnapshotAsync());
         h.Mirror.Verify(m => m.WriteAsync(It.IsAny<PauseState>(), It.IsAny<MirrorWriteMode>(), It.IsAny<CancellationToken>()), Times.Never);
     }
@@ -235,9 +279,9 @@ public sealed class PauseFunctionsTests(AzuriteFixture azurite) : IClassFixture<
         await h.Functions.Pause(Request("POST", PausePath, """{"reason":"freeze"}"""));
         var before = await h.SnapshotAsync();
 
-        var problem = await Assert.ThrowsAsync<ProblemException>(() => h.Functions.Resume(Request("POST", ResumePath, body)));
+        var problem = await ProblemAssert.ThrowsAsync(() => h.Functions.Resume(Request("POST", ResumePath, body)));
 
-        Assert.True(status == problem.Status, $"{name}: expected {status}, got {problem.Status} ({problem.Message})");
+        Assert.True(status == problem.Status, $"{name}: expected {status}, got {problem.Status} ({problem.Detail})");
         Assert.Equal(before, await h.SnapshotAsync());
         h.Reconcile.Verify(r => r.TriggerAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
     }
@@ -249,7 +293,7 @@ public sealed class PauseFunctionsTests(AzuriteFixture azurite) : IClassFixture<
         var request = Request("POST", PausePath, """{"reason":"x"}""");
         request.ContentLength = 1024 * 1024;
 
-        var problem = await Assert.ThrowsAsync<ProblemException>(() => h.Functions.Pause(request));
+        var problem = await ProblemAssert.ThrowsAsync(() => h.Functions.Pause(request));
 
         Assert.Equal(413, problem.Status);
         Assert.False((await h.Table.ReadAsync(CancellationToken.None)).IsPaused);
@@ -266,7 +310,7 @@ public sealed class PauseFunctionsTests(AzuriteFixture azurite) : IClassFixture<
         var h = new PauseHarness(azurite);
         var request = Request(method, path, """{"reason":"x"}""");
 
-        var problem = await Assert.ThrowsAsync<ProblemException>(() => path == PausePath ? h.Functions.Pause(request) : h.Functions.Resume(request));
+        var problem = await ProblemAssert.ThrowsAsync(() => path == PausePath ? h.Functions.Pause(request) : h.Functions.Resume(request));
 
         Assert.Equal(405, problem.Status);
         Assert.Equal(allow, request.HttpContext.Response.Headers.Allow.ToString());

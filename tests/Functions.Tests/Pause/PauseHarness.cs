@@ -5,6 +5,7 @@ using Microsoft.Extensions.Time.Testing;
 using Moq;
 using Thoras.Domain.Audit;
 using Thoras.Domain.Pause;
+using Thoras.Functions.Http;
 using Thoras.Functions.Pause;
 using Thoras.Infrastructure.Storage;
 using Thoras.TestSupport.Storage;
@@ -33,11 +34,14 @@ internal sealed class PauseHarness
         Mirror.Setup(m => m.ReadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(MirrorObservation.Missing);
         Mirror.Setup(m => m.Name).Returns("ConfigMap thoras/thoras-operator-system-config");
         Service = new PauseService(Table, Table, mirror ?? Mirror.Object, [Reconcile.Object], Options, Time);
-        Functions = new PauseFunctions(Service, Targets.Object, NullLogger<PauseFunctions>.Instance);
-        Windows = new MaintenanceWindowFunctions(Service, Time, NullLogger<MaintenanceWindowFunctions>.Instance);
+        Functions = new PauseFunctions(Service, Targets.Object, new Callers(Auth), NullLogger<PauseFunctions>.Instance);
+        Windows = new MaintenanceWindowFunctions(Service, Time, new Callers(Auth), NullLogger<MaintenanceWindowFunctions>.Instance);
     }
 
     public FakeTimeProvider Time { get; }
+
+    /// <summary>Whether the principal header is trusted (App Service Authentication in front); false unless a test sets it.</summary>
+    public AuthOptions Auth { get; } = new();
 
     public AuditLogTable Audit { get; }
 

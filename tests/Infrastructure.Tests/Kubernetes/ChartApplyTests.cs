@@ -40,7 +40,7 @@ public sealed class ChartApplyTests : IClassFixture<SandboxClusterFixture>, IDis
         var table = await KubectlOkAsync("get", "ast", "-A");
 
         var rows = table.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(Columns).ToList();
-        Assert.Equal(["NAMESPACE", "NAME", "MODEL MODE", "HORIZONTAL MODE", "VERTICAL MODE", "READY", "SCALING", "REASON", "SUGGESTED", "AGE"], rows[0]);
+        Assert.Equal(["NAMESPACE", "NAME", "MODEL MODE", "HORIZONTAL MODE", "VERTICAL MODE", "READY", "SCALING", "REASON", "SUGGESTED", "APPLIED", "AGE"], rows[0]);
         Assert.Equal(
             [
                 ["thoras-demo", "api", "assurance_optimized", "recommendation", "<none>"],

@@ -5,6 +5,7 @@ using Thoras.Domain.Events;
 using Thoras.Domain.Targets;
 using Thoras.Infrastructure.Kubernetes;
 using Thoras.TestSupport.Kubernetes;
+using Thoras.TestSupport.Telemetry;
 using Xunit;
 
 namespace Thoras.Infrastructure.Tests.Kubernetes;
@@ -92,5 +93,37 @@ public sealed class KubernetesEventRecorderTests(SandboxClusterFixture cluster) 
         await recorder.RecordAsync(Resized(ns), CancellationToken.None);
 
         Assert.Empty(await EventsAsync(ns));
+    }
+
+    [Fact]
+    public async Task RecordAsync_SameEventThreeTimes_CountsCreatedThenUpdatedThenAggregated()
+    {
+        var ns = await cluster.NewNamespaceAsync();
+        var recorder = NewRecorder();
+        using var metrics = new MetricReader("thoras_kubernetes_events_total");
+
+        for (var i = 0; i < 3; i++)
+            await recorder.RecordAsync(Resized(ns) with { Reason = "CountedResize" }, CancellationToken.None);
+
+        Assert.Equal(
+            ["reason=CountedResize,outcome=created", "reason=CountedResize,outcome=updated", "reason=CountedResize,outcome=aggregated"],
+            metrics.Of("thoras_kubernetes_events_total", "reason=CountedResize,").Select(m => m.Labels));
+    }
+
+    [Fact]
+    public async Task RecordAsync_PastTheBurstAndRefused_CountsRateLimitedAndFailed()
+    {
+        var ns = await cluster.NewNamespaceAsync();
+        cluster.Sandbox.Faults.FailNext("POST", $"/apis/events.k8s.io/v1/namespaces/{ns}/events", 1, 503);
+        var recorder = NewRecorder();
+        using var metrics = new MetricReader("thoras_kubernetes_events_total");
+
+        for (var i = 0; i < KubernetesEventRecorder.Burst + 1; i++)
+            await recorder.RecordAsync(Resized(ns) with { Reason = "LimitedResize", Action = "Resize" + i }, CancellationToken.None);
+
+        var outcomes = metrics.Of("thoras_kubernetes_events_total", "reason=LimitedResize,").Select(m => m.Labels).ToList();
+        Assert.Equal(1, outcomes.Count(o => o.EndsWith("outcome=failed", StringComparison.Ordinal)));
+        Assert.Equal(KubernetesEventRecorder.Burst - 1, outcomes.Count(o => o.EndsWith("outcome=created", StringComparison.Ordinal)));
+        Assert.Equal(1, outcomes.Count(o => o.EndsWith("outcome=rate_limited", StringComparison.Ordinal)));
     }
 }

@@ -175,67 +175,18 @@ public sealed class KubernetesTargetClusterTests : IClassFixture<SandboxClusterF
     }
 
     [Fact]
-    public async Task SetModeAsync_ToRecommendation_WritesTheCanonicalModeAndKeepsTheRestOfTheSpec()
-    {
-        var ns = await _cluster.NewNamespaceAsync();
-        await CreateAsync(ns, "web", DeploymentSpec(verticalMode: "auto"));
-
-        var written = await _targets.SetModeAsync(new TargetKey(ns, "web"), ScalingDirection.Vertical, TargetMode.Recommendation, CancellationToken.None);
-
-        var raw = await ReadRawAsync(ns, "web");
-        Assert.Equal(
-            ("recommendation", "100m", TargetMode.Recommendation),
-            ((string)raw["spec"]!["vertical"]!["mode"]!, (string)raw["spec"]!["vertical"]!["containers"]![0]!["cpu"]!["lowerbound"]!, written.Spec.ModeOf(ScalingDirection.Vertical)!.Value));
-    }
-
-    [Fact]
-    public async Task SetModeAsync_WouldMakeBothAutonomous_IsRefusedAndWritesNothing()
-    {
-        var ns = await _cluster.NewNamespaceAsync();
-        var spec = DeploymentSpec(verticalMode: "autonomous");
-        spec["horizontal"] = new JsonObject { ["mode"] = "recommendation" };
-        var created = await CreateAsync(ns, "web", spec);
-
-        await Assert.ThrowsAsync<InvalidModeChangeException>(
-            () => _targets.SetModeAsync(new TargetKey(ns, "web"), ScalingDirection.Horizontal, TargetMode.Autonomous, CancellationToken.None));
-
-        Assert.Equal(ResourceVersion(created), ResourceVersion(await ReadRawAsync(ns, "web")));
-    }
-
-    [Fact]
-    public async Task SetModeAsync_PatchConflicts_RereadsAndRetries()
-    {
-        var ns = await _cluster.NewNamespaceAsync();
-        await CreateAsync(ns, "web", DeploymentSpec(verticalMode: "recommendation"));
-        _cluster.Sandbox.Faults.FailNext("PATCH", $"/apis/thoras.ai/v1/namespaces/{ns}/aiscaletargets/web", count: 2, statusCode: 409);
-
-        await _targets.SetModeAsync(new TargetKey(ns, "web"), ScalingDirection.Vertical, TargetMode.Autonomous, CancellationToken.None);
-
-        Assert.Equal("autonomous", (string)(await ReadRawAsync(ns, "web"))["spec"]!["vertical"]!["mode"]!);
-    }
-
-    [Fact]
-    public async Task SetModeAsync_NoSuchTarget_ThrowsNotFound()
-    {
-        var ns = await _cluster.NewNamespaceAsync();
-
-        await Assert.ThrowsAsync<TargetNotFoundException>(
-            () => _targets.SetModeAsync(new TargetKey(ns, "missing"), ScalingDirection.Vertical, TargetMode.Autonomous, CancellationToken.None));
-    }
-
-    [Fact]
     public async Task UpdateStatusAsync_SuggestionAndCondition_AreWrittenThroughTheStatusSubresourceOnly()
     {
         var ns = await _cluster.NewNamespaceAsync();
         var created = await CreateAsync(ns, "web", DeploymentSpec());
 
         await _targets.UpdateStatusAsync(new TargetKey(ns, "web"), Uid(created),
-            s => WithSuggestion(s, "s-1").WithCondition(TargetConditions.NotEnoughData(TimeSpan.FromHours(2), TimeSpan.FromHours(24), Now, 1)),
+            s => WithSuggestion(s, "s-1").WithCondition(TargetConditions.Paused(["manual"], Now, 1)),
             CancellationToken.None);
 
         var raw = await ReadRawAsync(ns, "web");
         Assert.Equal(
-            ("s-1", "300m", "NotEnoughData", "2026-01-31T12:00:00Z", created["metadata"]!["generation"]!.ToJsonString(), created["spec"]!.ToJsonString()),
+            ("s-1", "300m", "Paused", "2026-01-31T12:00:00Z", created["metadata"]!["generation"]!.ToJsonString(), created["spec"]!.ToJsonString()),
             ((string)raw["status"]!["latestSuggestion"]!["suggestionUID"]!,
                 (string)raw["status"]!["latestSuggestion"]!["resourceRecommendations"]![0]!["requests"]!["cpu"]!,
                 (string)raw["status"]!["conditions"]![0]!["reason"]!,

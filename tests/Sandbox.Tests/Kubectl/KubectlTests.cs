@@ -432,6 +432,21 @@ public sealed class KubectlTests : IClassFixture<SandboxFixture>, IDisposable
     }
 
     [Fact]
+    public async Task GetShortName_RightAfterItsCrdIsApplied_ListsTheObjectsPastTheDiscoveryCache()
+    {
+        var ns = await fixture.NewNamespaceAsync();
+        await kubectl.OkAsync("get", "namespaces");
+        var crd = Manifests.CustomResourceDefinition("cache.example.com", "v1", "Gadget", "gadgets", ["gdg"], [("Size", "string", ".spec.size")]);
+        Assert.True(Directory.Exists(Path.Combine(kubectl.Home, ".kube", "cache", "discovery")), "kubectl kept no discovery cache");
+        await kubectl.RunAsync(["apply", "-f", "-"], stdin: crd.ToJsonString());
+        await fixture.Sandbox.Seed.ApplyAsync(Manifests.CustomObject("cache.example.com/v1", "Gadget", ns, "g1", new JsonObject { ["size"] = "large" }));
+
+        var output = await kubectl.OkAsync("get", "gdg", "-n", ns);
+
+        Assert.Matches(@"(?m)^g1\s+large\s*$", output);
+    }
+
+    [Fact]
     public async Task ServerFlag_WithoutKubeconfig_ReachesSandbox()
     {
         var result = await kubectl.RunAsync(["--server", fixture.Sandbox.BaseUrl.ToString(), "get", "namespaces", "-o", "name"],

@@ -186,4 +186,37 @@ public sealed class UsageReplayTests : IAsyncLifetime
         Assert.Equal(0, before.RestartCount);
         Assert.Equal((1, "OOMKilled", "300Mi"), (after.RestartCount, after.LastState.Terminated.Reason, after.Resources.Limits["memory"].ToString()));
     }
+
+    [Fact]
+    public async Task KubectlResize_HalvedCpuRequest_TopPodShowsTheSameUsage()
+    {
+        await sandbox.Seed.ApplyAsync(WorkloadBuilder.Deployment("apps", "web").WithContainer("app", cpuRequest: "1", memoryRequest: "256Mi")
+            .WithUsage("ratio:0.6").Build());
+        using var kubectl = new Support.Kubectl(sandbox);
+        var pod = await PodNameAsync();
+        var before = await kubectl.OkAsync("top", "pod", pod, "-n", "apps", "--no-headers");
+
+        await kubectl.OkAsync("patch", "pod", pod, "-n", "apps", "--subresource", "resize", "-p",
+            """{"spec":{"containers":[{"name":"app","resources":{"requests":{"cpu":"500m"}}}]}}""");
+        var after = await kubectl.OkAsync("top", "pod", pod, "-n", "apps", "--no-headers");
+
+        Assert.Matches($@"^{pod}\s+600m\s", before);
+        Assert.Equal(before, after);
+    }
+
+    [Fact]
+    public async Task KubectlResize_MemoryLimitBelowDemand_ShowsAnOomKilledRestart()
+    {
+        await sandbox.Seed.ApplyAsync(WorkloadBuilder.Deployment("apps", "web").WithContainer("app", cpuRequest: "100m", memoryRequest: "256Mi", memoryLimit: "512Mi")
+            .WithMemoryUsage("ratio:1.5").Build());
+        using var kubectl = new Support.Kubectl(sandbox);
+        var pod = await PodNameAsync();
+
+        await kubectl.OkAsync("patch", "pod", pod, "-n", "apps", "--subresource", "resize", "-p",
+            """{"spec":{"containers":[{"name":"app","resources":{"limits":{"memory":"300Mi"}}}]}}""");
+        var status = await kubectl.OkAsync("get", "pod", pod, "-n", "apps", "-o",
+            "jsonpath={.status.containerStatuses[0].lastState.terminated.reason} {.status.containerStatuses[0].restartCount} {.status.containerStatuses[0].resources.limits.memory}");
+
+        Assert.Equal("OOMKilled 1 300Mi", status);
+    }
 }

@@ -10,6 +10,4 @@ public static class KubernetesModes
     public static IReadOnlyList<string> All { get; } = [Aks, Kubeconfig, Url];
 
     public static bool Is(string? value, string mode) => string.Equals(value?.Trim(), mode, StringComparison.OrdinalIgnoreCase);
-
-    public static bool IsKnown(string? value) => All.Any(mode => Is(value, mode));
 }

@@ -21,6 +21,12 @@ public sealed class AzuriteOptions
     /// </summary>
     public int? WatchedProcessId { get; set; }
 
+    /// <summary>
+    /// The blob, queue and table ports, to start Azurite again where clients already point (a restart). Default: null,
+    /// three free ports (tried again on a new set if one is taken meanwhile).
+    /// </summary>
+    public IReadOnlyList<int>? Ports { get; set; }
+
     /// <summary>How long to wait for Azurite to listen. Default: 60 seconds.</summary>
     public TimeSpan StartTimeout { get; set; } = TimeSpan.FromSeconds(60);
 }

@@ -47,6 +47,12 @@ public sealed class AzuriteProcess : IAsyncDisposable
     /// <summary>The process id of the watchdog shell that owns Azurite.</summary>
     public int WatchdogProcessId => _watchdog.Id;
 
+    /// <summary>The blob, queue and table ports, in that order (for <see cref="AzuriteOptions.Ports"/> on a restart).</summary>
+    public IReadOnlyList<int> Ports => [BlobPort, QueuePort, TablePort];
+
+    /// <summary>Completes when Azurite has stopped, whether it was disposed or died (its watchdog ends with it).</summary>
+    public Task Exited => _watchdog.WaitForExitAsync();
+
     public string ConnectionString =>
         string.Create(
             CultureInfo.InvariantCulture,
@@ -65,10 +71,10 @@ public sealed class AzuriteProcess : IAsyncDisposable
         }
 
         Exception? last = null;
-        for (var attempt = 0; attempt < StartAttempts; attempt++)
+        for (var attempt = 0; attempt < (options.Ports is null ? StartAttempts : 1); attempt++)
         {
             // Ports are picked free and then released, so another process may take one first: retry on a new set.
-            var ports = FreePorts(3);
+            var ports = options.Ports?.ToArray() ?? FreePorts(3);
             var dataDirectory = options.DataDirectory ?? Directory.CreateTempSubdirectory("azurite-").FullName;
             var owned = options.DataDirectory is null ? dataDirectory : null;
             var watchdog = StartWatchdog(executable, options, dataDirectory, ports);

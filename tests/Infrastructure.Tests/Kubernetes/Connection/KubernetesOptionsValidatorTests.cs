@@ -11,15 +11,6 @@ public sealed class KubernetesOptionsValidatorTests : IDisposable
     public void Dispose() => certificates.Dispose();
 
     [Fact]
-    public void Defaults_NewOptions_AreKubeconfigModeAndAksServerScope()
-    {
-        var options = new KubernetesOptions();
-
-        Assert.Equal("kubeconfig", options.Mode);
-        Assert.Equal("6dae42f8-4368-4678-94ff-3960e28e3630/.default", options.AksScope);
-    }
-
-    [Fact]
     public void Validate_CompleteAksOptions_Succeeds()
     {
         var options = new OptionsBuilder().Aks("https://my-aks.hcp.westeurope.azmk8s.io:443", certificates.AuthorityData).Build();
