@@ -131,7 +131,6 @@ public static class PassBenchCommand
                 GC.CollectionCount(1) - gen1,
                 GC.CollectionCount(2) - gen2,
                 world.AzuritePeakResidentBytes()),
-            Steps = new StepFigures(StepFigures.Of(forecast.Steps), StepFigures.Of(apply.Steps)),
             Machine = new MachineFigures(Environment.ProcessorCount, RuntimeInformation.OSDescription, Environment.Version.ToString(), BuildConfiguration),
         };
     }

@@ -15,6 +15,10 @@ public sealed record TargetScope(IReadOnlyCollection<string> Namespaces, IReadOn
     /// <summary>The targets of <paramref name="namespaces"/> (every namespace when empty).</summary>
     public static TargetScope InNamespaces(IEnumerable<string> namespaces) => new([.. (namespaces ?? []).Distinct(StringComparer.Ordinal)]);
 
+    /// <summary>The targets with <paramref name="uids"/>, listed from <paramref name="namespaces"/> (every namespace when empty).</summary>
+    public static TargetScope OfUids(IEnumerable<string> uids, IEnumerable<string>? namespaces = null) =>
+        new([.. (namespaces ?? []).Distinct(StringComparer.Ordinal)], (uids ?? []).ToHashSet(StringComparer.Ordinal));
+
     /// <summary>Whether the target with <paramref name="metadata"/> is in scope.</summary>
     public bool Includes(TargetMetadata metadata)
     {
