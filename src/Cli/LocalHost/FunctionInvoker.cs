@@ -84,7 +84,18 @@ public sealed class FunctionInvoker(ILogger<FunctionInvoker> logger, FunctionKey
             : function.MessageType == typeof(BinaryData) ? message
             : JsonSerializer.Deserialize(message.ToMemory().Span, function.MessageType, QueueJson)
                 ?? throw new JsonException($"The message of queue function {function.Name} is null.");
-        await InvokeAsync(function.Method, scope.ServiceProvider, p => BindQueue(p, bound, cancellationToken), cancellationToken);
+        // One trace per batch, as the Functions host traces a queue-triggered invocation: the per-target spans of the
+        // stage run below it.
+        using var telemetry = FunctionTelemetry.StartRun(function.Name, "queue");
+        try
+        {
+            await InvokeAsync(function.Method, scope.ServiceProvider, p => BindQueue(p, bound, cancellationToken), cancellationToken);
+        }
+        catch (Exception ex)
+        {
+            telemetry.Fail(ex.Message);
+            throw;
+        }
     }
 
     private static readonly JsonSerializerOptions QueueJson = new(JsonSerializerDefaults.Web);

@@ -88,10 +88,18 @@ public sealed class KubectlPluginTests(KubectlPluginFixture fixture) : IClassFix
     [Fact]
     public async Task KubectlThorasAudit_Json_ListsRecordsNewestFirst()
     {
-        var (exit, output, error) = await fixture.KubectlAsync("thoras", "audit", "--limit", "5", "--output", "json");
+        // The first records are the first sync tick's enrollments: wait for them rather than for whichever test pauses.
+        var at = new List<DateTimeOffset>();
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (at.Count == 0 && DateTime.UtcNow < deadline)
+        {
+            var (exit, output, error) = await fixture.KubectlAsync("thoras", "audit", "--limit", "5", "--output", "json");
+            Assert.True(exit == 0, $"exit {exit}: {error}");
+            at = [.. JsonDocument.Parse(output).RootElement.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("at").GetDateTimeOffset())];
+            if (at.Count == 0)
+                await Task.Delay(TimeSpan.FromSeconds(1));
+        }
 
-        Assert.True(exit == 0, $"exit {exit}: {error}");
-        var at = JsonDocument.Parse(output).RootElement.GetProperty("records").EnumerateArray().Select(r => r.GetProperty("at").GetDateTimeOffset()).ToList();
         Assert.NotEmpty(at);
         Assert.Equal(at.OrderDescending(), at);
     }
