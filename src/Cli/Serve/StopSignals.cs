@@ -15,7 +15,7 @@ public sealed class StopSignals : IDisposable
 
     private const int SigInt = 2;
 
-    private static readonly nint SigDefault = 0;
+    private const nint SigDefault = 0;
 
     private readonly List<PosixSignalRegistration> _registrations;
 
