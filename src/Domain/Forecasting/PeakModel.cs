@@ -6,20 +6,21 @@ using Microsoft.ML.Trainers.LightGbm;
 namespace Thoras.Domain.Forecasting;
 
 /// <summary>
-/// The trained regression (ML.NET LightGbm) from <see cref="FeatureBuilder"/> rows to the log ratio of the coming
-/// horizon's peak to the recent level. Saved and loaded as ML.NET's own model format.
+/// The trained regression (ML.NET LightGbm, FastTree where LightGbm cannot) from <see cref="FeatureBuilder"/> rows to
+/// the log ratio of the coming horizon's peak to the recent level. ML.NET trains it; the trees it learns are then read
+/// out into a <see cref="TreeEnsemble"/>, which predicts as ML.NET does and is what is saved and loaded.
 /// </summary>
+/// <remarks>
+/// A state saved before the ensemble format (ML.NET's own zip) still loads: its trees are read out the same way, and
+/// the next save writes the ensemble.
+/// </remarks>
 public sealed class PeakModel
 {
-    private readonly MLContext context;
-    private readonly ITransformer transformer;
-    private readonly PredictionEngine<FeatureRow, ScoreRow> engine;
+    private readonly TreeEnsemble trees;
 
-    private PeakModel(MLContext context, ITransformer transformer)
+    private PeakModel(TreeEnsemble trees)
     {
-        this.context = context;
-        this.transformer = transformer;
-        engine = context.Model.CreatePredictionEngine<FeatureRow, ScoreRow>(transformer);
+        this.trees = trees;
     }
 
     /// <summary>Trains on <paramref name="features"/> (rows of <see cref="FeatureBuilder.Count"/>) and their labels.</summary>
@@ -52,7 +53,7 @@ public sealed class PeakModel
             transformer = context.Regression.Trainers.FastTree(FastTreeOptions()).Fit(data);
         }
 
-        return new PeakModel(context, transformer);
+        return new PeakModel(Trees(transformer));
     }
 
     private static LightGbmRegressionTrainer.Options LightGbmOptions() => new()
@@ -75,24 +76,35 @@ public sealed class PeakModel
         NumberOfThreads = 1,
     };
 
-    /// <summary>Loads a model written by <see cref="Save"/>.</summary>
+    /// <summary>Loads a model written by <see cref="Save"/> (or, from before the ensemble format, ML.NET's zip).</summary>
+    /// <exception cref="InvalidDataException">The bytes are neither.</exception>
     public static PeakModel Load(Stream stream)
     {
+        ArgumentNullException.ThrowIfNull(stream);
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        if (TreeEnsemble.IsSaved(bytes))
+        {
+            return new PeakModel(TreeEnsemble.Read(bytes));
+        }
+
+        buffer.Position = 0;
         var context = new MLContext(seed: 0);
-        var transformer = context.Model.Load(stream, out _);
-        return new PeakModel(context, transformer);
+        return new PeakModel(Trees(context.Model.Load(buffer, out _)));
     }
 
-    /// <summary>Writes the model in ML.NET's format.</summary>
-    public void Save(Stream stream)
+    /// <summary>Writes the model as its <see cref="TreeEnsemble"/>.</summary>
+    public void Save(Stream stream) => trees.Write(stream);
+
+    /// <summary>Predicts one row. Thread-safe: the ensemble is immutable.</summary>
+    public float Predict(float[] features) => trees.Predict(features);
+
+    private static TreeEnsemble Trees(ITransformer transformer) => transformer switch
     {
-        var schema = SchemaDefinition.Create(typeof(FeatureRow));
-        var empty = context.Data.LoadFromEnumerable(Array.Empty<FeatureRow>(), schema);
-        context.Model.Save(transformer, empty.Schema, stream);
-    }
-
-    /// <summary>Predicts one row. Not thread-safe: one model serves one forecaster.</summary>
-    public float Predict(float[] features) => engine.Predict(new FeatureRow { Features = features }).Score;
+        ISingleFeaturePredictionTransformer<TreeEnsembleModelParametersBasedOnRegressionTree> tree => TreeEnsemble.From(tree.Model.TrainedTreeEnsemble),
+        _ => throw new InvalidDataException("The stored model is not a regression tree ensemble."),
+    };
 
     /// <summary>ML.NET's input row.</summary>
     internal sealed class FeatureRow
@@ -101,11 +113,5 @@ public sealed class PeakModel
         public float[] Features { get; set; } = [];
 
         public float Label { get; set; }
-    }
-
-    /// <summary>ML.NET's output row.</summary>
-    internal sealed class ScoreRow
-    {
-        public float Score { get; set; }
     }
 }
