@@ -1,6 +1,11 @@
 namespace Thoras.Domain.Forecasting;
 
-/// <summary>Durable storage of forecaster state (<see cref="UsageForecaster.SaveState"/>), one per target and resource.</summary>
+/// <summary>
+/// Durable storage of forecaster state (<see cref="UsageForecaster.SaveState"/>), one per target and resource. A state
+/// is saved after every forecast, but only its leading model section (<see cref="UsageForecaster.ModelSectionLength"/>)
+/// is large, and it changes only when the model is retrained: a store may keep the two sections apart and rewrite the
+/// model only when it changed. Loading returns the state exactly as it was last saved.
+/// </summary>
 /// <example>
 /// <code>
 /// using var buffer = new MemoryStream(); forecaster.SaveState(buffer); buffer.Position = 0;

@@ -30,6 +30,9 @@ public sealed class UsageForecaster
     /// <summary>Writes the state (see <see cref="SeriesRecommender.SaveState"/>).</summary>
     public void SaveState(Stream stream) => recommender.SaveState(stream);
 
+    /// <summary>The length of the leading section of a saved state that changes only on retraining (see <see cref="SeriesRecommender.ModelSectionLength"/>).</summary>
+    public static int ModelSectionLength(ReadOnlySpan<byte> state) => SeriesRecommender.ModelSectionLength(state);
+
     /// <summary>Restores a forecaster (see <see cref="SeriesRecommender.LoadState"/>).</summary>
     public static UsageForecaster LoadState(Stream stream, ForecastSettings settings, IEnumerable<UsageBlock> history) =>
         new(SeriesRecommender.LoadState(stream, settings, history));

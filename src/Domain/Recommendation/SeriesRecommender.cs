@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
 using Thoras.Domain.Forecasting;
@@ -26,7 +27,8 @@ namespace Thoras.Domain.Recommendation;
 /// </example>
 public sealed class SeriesRecommender
 {
-    private const int StateVersion = 3;
+    private const int StateVersion = 4;
+    private const int ModelHeader = sizeof(int) + sizeof(double) + sizeof(long) + sizeof(long);
     private readonly ForecastSettings settings;
     private readonly PeakPredictor predictor;
     private readonly RecommenderLane[] lanes;
@@ -133,9 +135,11 @@ public sealed class SeriesRecommender
     }
 
     /// <summary>
-    /// Writes the learned state (model, offset, training time, and the first risk target's calibration, change policy
-    /// and bound in force) so the next tick continues exactly where this one stopped; the usage itself is stored
-    /// separately.
+    /// Writes the learned state so the next tick continues exactly where this one stopped; the usage itself is stored
+    /// separately. Two sections, in this order: the <b>model</b> (version, offset, training time, the trees), which
+    /// changes only when the model is retrained, then the <b>memory</b> (the last block seen and the first risk
+    /// target's calibration, change policy and bound in force), which changes after every forecast. A store may keep
+    /// them apart (<see cref="ModelSectionLength"/>) and rewrite the model only when it changed.
     /// </summary>
     public void SaveState(Stream stream)
     {
@@ -151,10 +155,26 @@ public sealed class SeriesRecommender
         writer.Write(StateVersion);
         writer.Write(epsilon);
         writer.Write(trainedAt.UtcTicks);
-        writer.Write(predictor.NextStart.UtcTicks);
         writer.Write(model.Length);
         writer.Write(model.GetBuffer(), 0, (int)model.Length);
+        writer.Write(predictor.NextStart.UtcTicks);
         RecommenderStateFormat.WriteLane(writer, lanes[0]);
+    }
+
+    /// <summary>
+    /// The length of the model section at the start of a state written by <see cref="SaveState"/>: the bytes that stay
+    /// the same from one forecast to the next until the model is retrained. A state this version did not write is
+    /// all one section (its whole length).
+    /// </summary>
+    public static int ModelSectionLength(ReadOnlySpan<byte> state)
+    {
+        if (state.Length < ModelHeader || BinaryPrimitives.ReadInt32LittleEndian(state) != StateVersion)
+        {
+            return state.Length;
+        }
+
+        var model = BinaryPrimitives.ReadInt64LittleEndian(state[(ModelHeader - sizeof(long))..]);
+        return model >= 0 && model <= state.Length - ModelHeader ? ModelHeader + (int)model : state.Length;
     }
 
     /// <summary>
@@ -175,8 +195,8 @@ public sealed class SeriesRecommender
 
         var epsilon = reader.ReadDouble();
         var trainedAt = new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero);
-        var seenUntil = new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero);
         using var model = new MemoryStream(reader.ReadBytes((int)reader.ReadInt64()));
+        var seenUntil = new DateTimeOffset(reader.ReadInt64(), TimeSpan.Zero);
         var recommender = new SeriesRecommender(settings);
         recommender.predictor.Adopt(PeakModel.Load(model), epsilon, trainedAt);
         recommender.lanes[0] = RecommenderStateFormat.ReadLane(reader, settings.RiskTarget, CalibrationCapacity(settings));

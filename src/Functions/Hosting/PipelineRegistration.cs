@@ -10,8 +10,8 @@ using Thoras.Infrastructure.Storage;
 namespace Thoras.Functions.Hosting;
 
 /// <summary>
-/// Registers the usage pipeline: PodMetrics collection (<see cref="CollectStage"/>), the usage table, the model
-/// blobs, the forecast stage and the suggestion history (<see cref="ForecastStage"/>).
+/// Registers the usage pipeline: PodMetrics collection (<see cref="CollectStage"/>), the usage table, the forecaster
+/// state (models in blobs, their memory in a table), the forecast stage and the suggestion history (<see cref="ForecastStage"/>).
 /// </summary>
 public static class PipelineRegistration
 {
@@ -33,7 +33,7 @@ public static class PipelineRegistration
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ForecastOptions>>().Value);
 
         services.AddSingleton<IUsageStore, UsageTable>();
-        services.AddSingleton<IModelStore, ModelBlobStore>();
+        services.AddSingleton<IModelStore, ForecasterStateStore>();
         services.AddSingleton<ISuggestionHistory, SuggestionHistoryTable>();
         services.AddSingleton<IPodMetricsSource, KubernetesPodMetricsSource>();
         services.AddSingleton<CollectStage>();

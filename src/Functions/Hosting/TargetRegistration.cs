@@ -33,6 +33,7 @@ public static class TargetRegistration
         services.AddUidPartitionedTable("Disruptions");
         services.AddUidPartitionedTable("OomKills");
         services.AddUidPartitionedTable("Suggestions");
+        services.AddUidPartitionedTable("Models");
         services.AddUidPrefixedContainer("models");
         services.AddSingleton<ISyncStep, TargetSyncStep>();
         return services;

@@ -160,6 +160,55 @@ public sealed class SeriesRecommenderTests
     }
 
     [Fact]
+    public void SaveState_NextForecastWithoutRetraining_SameModelSectionOtherMemory()
+    {
+        // Cadence 6 h: forecasts 15 minutes apart use the same model, so only the memory after the model section moves.
+        var blocks = new UsageSeriesBuilder().WithDailyWave(603, 10, 3, 1).Build();
+        var recommender = Fed(blocks.Take(600));
+        recommender.Recommend();
+        var first = Saved(recommender);
+        foreach (var block in blocks.Skip(600))
+        {
+            recommender.Observe(block);
+        }
+
+        recommender.Recommend();
+        var second = Saved(recommender);
+
+        var split = SeriesRecommender.ModelSectionLength(first);
+        Assert.InRange(split, 29, first.Length - 1);
+        Assert.Equal(split, SeriesRecommender.ModelSectionLength(second));
+        Assert.Equal(first[..split], second[..split]);
+        Assert.NotEqual(first[split..], second[split..]);
+    }
+
+    [Fact]
+    public void SaveState_AfterRetraining_OtherModelSection()
+    {
+        var blocks = new UsageSeriesBuilder().WithDailyWave(700, 10, 3, 1).Build();
+        var recommender = Fed(blocks.Take(600));
+        recommender.Recommend();
+        var first = Saved(recommender);
+        foreach (var block in blocks.Skip(600))
+        {
+            recommender.Observe(block);  // 100 blocks: past the 6 h cadence
+        }
+
+        recommender.Recommend();
+        var second = Saved(recommender);
+
+        Assert.NotEqual(first[..SeriesRecommender.ModelSectionLength(first)], second[..SeriesRecommender.ModelSectionLength(second)]);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { })]
+    [InlineData(new byte[] { 3, 0, 0, 0, 1, 2, 3 })]  // another version: all one section
+    public void ModelSectionLength_NotThisVersionsState_WholeLength(byte[] state)
+    {
+        Assert.Equal(state.Length, SeriesRecommender.ModelSectionLength(state));
+    }
+
+    [Fact]
     public void LoadState_OtherVersion_Throws()
     {
         using var state = new MemoryStream([2, 0, 0, 0]);
@@ -174,6 +223,13 @@ public sealed class SeriesRecommenderTests
         var recommender = Fed(blocks.Take(1));
 
         Assert.Throws<ArgumentException>(() => recommender.Observe(blocks[2]));
+    }
+
+    private static byte[] Saved(SeriesRecommender recommender)
+    {
+        using var state = new MemoryStream();
+        recommender.SaveState(state);
+        return state.ToArray();
     }
 
     private static SeriesRecommender Fed(IEnumerable<UsageBlock> blocks, ForecastSettings? settings = null)
