@@ -176,7 +176,9 @@ public static class PassBenchCommand
             Poison = forecast.Summaries.Count(s => s.Poisoned) + apply.Summaries.Count(s => s.Poisoned),
             ForecastOutcomes = Outcomes(forecastDone, Enum.GetNames<ForecastOutcome>()),
             ApplyOutcomes = Outcomes(applyDone, Enum.GetNames<ApplyOutcome>()),
-            Models = new ModelFigures(calls.Count(c => c.Kind == "blob GET models"), calls.Count(c => c.Kind == "blob PUT models")),
+            Models = new ModelFigures(
+                calls.Count(c => c.Kind == "table GET Models"), calls.Count(c => c.Kind == "table PUT Models"),
+                calls.Count(c => c.Kind == "blob GET models"), calls.Count(c => c.Kind == "blob PUT models")),
             Calls = [.. calls.GroupBy(c => c.Kind)
                 .Select(g => new CallFigures(g.Key, g.Count(), Seconds(g.Sum(c => c.End - c.Start)),
                     Seconds(g.Sum(c => c.End - c.Start)) * 1000 / g.Count(), Seconds(g.Max(c => c.End - c.Start)) * 1000))

@@ -52,7 +52,8 @@ public sealed record PassReport
                 tick.Batches, tick.PassSeconds, tick.ForecastSeconds, tick.ApplySeconds, tick.IoSeconds, tick.Ratio);
             Line("           Kubernetes {0:0.0} requests/s mean, {1} max in one second; {2:0.00} Kubernetes calls and {3:0.00} storage transactions per target",
                 tick.KubernetesRequestsPerSecond.Mean, tick.KubernetesRequestsPerSecond.Max, tick.CallsPerTarget, tick.StorageTransactionsPerTarget);
-            Line("           published {0}, applied {1}, poison {2}; models loaded {3}, saved {4}", tick.Published, tick.Applied, tick.Poison, tick.Models.Loaded, tick.Models.Saved);
+            Line("           published {0}, applied {1}, poison {2}; forecaster states loaded {3}, saved {4}; model blobs read {5}, written {6}",
+                tick.Published, tick.Applied, tick.Poison, tick.Models.Loaded, tick.Models.Saved, tick.Models.BlobReads, tick.Models.BlobWrites);
             Line("           forecast {0}", Outcomes(tick.ForecastOutcomes));
             Line("           apply    {0}", Outcomes(tick.ApplyOutcomes));
             Line("{0,-40} {1,7} {2,10} {3,9} {4,9}", "  calls", "count", "total s", "mean ms", "max ms");
@@ -96,7 +97,8 @@ public sealed record BudgetFigures(double Qps, int Burst);
 public sealed record RateFigures(double Mean, int Max);
 
 /// <summary>Stored models read (<c>blob GET models</c>) and written (<c>blob PUT models</c>, a retraining) in a tick.</summary>
-public sealed record ModelFigures(int Loaded, int Saved);
+/// <summary>The forecaster states a tick loaded and saved (their memory rows), and the model blobs it read (not held by the instance) and wrote (retrained).</summary>
+public sealed record ModelFigures(int Loaded, int Saved, int BlobReads, int BlobWrites);
 
 /// <summary>
 /// One measured tick: the forecast batches enqueued and run, then the apply batches. <see cref="PassSeconds"/> runs

@@ -203,7 +203,8 @@ public sealed class PassWorld : IAsyncDisposable
 
     /// <summary>
     /// Trains series' forecasters on their stored history, in process and with the stage's own settings, and saves the
-    /// states through the app's model store: the measured pass then loads models and does not retrain. With
+    /// states through a model store of its own (the app's instance holds none of them in memory when the first tick
+    /// starts): the measured pass then loads models and does not retrain. With
     /// <paramref name="train"/> set, only that many series of each kind (direction and series name) are trained and every
     /// other series of the kind gets a copy of one of their states (round robin): it still loads its own stored model
     /// and reads its own usage, and the setup takes minutes at fleet size. Returns the number of models trained.
@@ -211,7 +212,9 @@ public sealed class PassWorld : IAsyncDisposable
     public async Task<int> TrainModelsAsync(IReadOnlyList<AIScaleTarget> targets, DateTimeOffset now, int? train, CancellationToken cancellationToken)
     {
         var usage = services.GetRequiredService<IUsageStore>();
-        var models = services.GetRequiredService<IModelStore>();
+        // A store of its own: the app's instance starts the measured ticks without the models in memory, as a fresh
+        // instance would, and reads each from its blob.
+        var models = new ForecasterStateStore(services.GetRequiredService<BlobServiceClient>(), services.GetRequiredService<TableServiceClient>(), services.GetRequiredService<StorageNames>());
         var stage = Forecast;
         var kinds = SeriesOf(targets).GroupBy(s => (s.Direction, s.Series)).Select(g => g.ToList()).ToList();
         var trained = 0;

@@ -19,8 +19,9 @@ public sealed class PassBenchTests
         Assert.Equal(new BudgetFigures(200, 20), report.KubernetesBudget);
         Assert.Equal((5, 5, 0, 2), (tick.Published, tick.Applied, tick.Poison, tick.Batches));
         Assert.Equal(5, tick.ApplyOutcomes.Values.Sum());
-        // Every forecast saves its series' state (the change policy's memory), so each loaded model is saved again.
-        Assert.Equal(new ModelFigures(9, 9), tick.Models);
+        // Every forecast saves its series' state (the change policy's memory): each loaded state is saved again, its
+        // model read from its blob (this instance held none yet) and not written (none was retrained).
+        Assert.Equal(new ModelFigures(9, 9, 9, 0), tick.Models);
         Assert.InRange(tick.IoSeconds, 0.001, tick.PassSeconds);
         Assert.Equal(tick.ForecastSeconds + tick.ApplySeconds, tick.PassSeconds, 3);
         Assert.InRange(tick.KubernetesRequestsPerSecond.Max, 1, 200 + 20);
@@ -41,7 +42,8 @@ public sealed class PassBenchTests
         Assert.Equal((2, 6), (report.Setup.ModelsTrained, report.Setup.ModelsSaved));
         Assert.Equal(2, report.Ticks.Count);
         Assert.Equal((3, 3), (report.Ticks[0].Published, report.Ticks[0].Applied));
-        Assert.Equal(new ModelFigures(6, 6), report.Ticks[0].Models);
+        Assert.Equal(new ModelFigures(6, 6, 6, 0), report.Ticks[0].Models);
+        Assert.Equal(new ModelFigures(6, 6, 0, 0), report.Ticks[1].Models);  // the second tick: every model already in memory
         Assert.Equal(3, report.Ticks[1].ForecastOutcomes.Values.Sum());
         Assert.Equal(0, report.Ticks[1].ForecastOutcomes["NotDue"]);
         Assert.Equal(0, report.Ticks[1].Poison);
