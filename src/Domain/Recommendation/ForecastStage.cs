@@ -96,7 +96,7 @@ public sealed class ForecastStage(
         // The read is shared, so it runs under the pass's token; each target waits for it only within its own budget.
         GateDecision? gateDecision = target.Spec.AutonomousDirection is null || input is null ? null : await decision.Value.WaitAsync(cancellationToken);
         var plan = steps.Run(StageSteps.Plan, () =>
-            ForecastPlanner.Plan(target, input?.Resolved, input is null ? null : recommender.Recommend(input), gateDecision, now, Guid.NewGuid().ToString()));
+            ForecastPlanner.Plan(target, input?.Resolved, input is null ? null : recommender.Recommend(input), gateDecision, now, Guid.NewGuid().ToString(), options.SuggestionRefresh));
         if (plan.Outcome == ForecastOutcome.Failed)
             return await ReportFailureAsync(plan, cancellationToken);
 
@@ -114,7 +114,7 @@ public sealed class ForecastStage(
 
         lastForecast[target.Metadata.Uid] = (target.Metadata.Namespace, now);
         if (input is not null)
-            signals.Score(target, target.Status.LatestSuggestion, input.Usage, recommender.SettingsFor(target.Spec, ScalingDirection.Vertical).Block, now);
+            signals.Score(target, target.Status.LatestSuggestion, input.Usage, recommender.SettingsFor(target.Spec, ScalingDirection.Vertical).Block, now, options.SuggestionRefresh);
         return new ForecastedTarget(target.Key, plan.Outcome, plan.Detail, plan.Series, plan.Published, plan.Ready) { Items = outcomes };
     }
 

@@ -24,7 +24,7 @@ public sealed class PassBenchTests
         Assert.InRange(tick.IoSeconds, 0.001, tick.PassSeconds);
         Assert.Equal(tick.ForecastSeconds + tick.ApplySeconds, tick.PassSeconds, 3);
         Assert.InRange(tick.KubernetesRequestsPerSecond.Max, 1, 200 + 20);
-        Assert.True(tick.CallsPerTarget > 0 && tick.StorageTransactionsPerTarget > 0);
+        Assert.True(tick.CallsPerTarget.Kubernetes > 0 && tick.CallsPerTarget.Storage > 0 && tick.StorageTransactionsPerTarget > tick.CallsPerTarget.Storage);
         Assert.Contains(tick.Calls, c => c.Kind == "k8s PATCH pods/resize" && c.Count == 8);
         Assert.Contains(tick.Calls, c => c.Kind == "table GET Usage" && c.Count == 5);
         Assert.True(report.Memory.AllocatedBytes > 0 && report.Memory.PeakWorkingSetBytes > 0 && report.Memory.PeakManagedBytes > 0);
@@ -66,7 +66,8 @@ public sealed class PassBenchTests
         Assert.True(tick.GetProperty("passSeconds").GetDouble() > 0);
         Assert.True(tick.GetProperty("kubernetesRequestsPerSecond").GetProperty("max").GetInt32() > 0);
         Assert.True(tick.GetProperty("storageTransactionsPerTarget").GetDouble() > 0);
-        Assert.True(tick.GetProperty("callsPerTarget").GetDouble() > 0);
+        Assert.True(tick.GetProperty("callsPerTarget").GetProperty("kubernetes").GetDouble() > 0);
+        Assert.True(tick.GetProperty("callsPerTarget").GetProperty("storage").GetDouble() > 0);
         Assert.Equal(1, tick.GetProperty("published").GetInt32());
         Assert.Equal(1, tick.GetProperty("applied").GetInt32());
         Assert.Equal(0, tick.GetProperty("poison").GetInt32());

@@ -30,7 +30,7 @@ public sealed class ForecastSignalsTests
     {
         var target = TargetBuilder.Target("web", "coverage-test").Vertical(TargetMode.Autonomous).WithSuggestion("s1", cpu: "400m", start: Start).Build();
 
-        new ForecastSignals(null).Score(target, target.Status.LatestSuggestion, Cpu(0.3, 0.5, 0.35), Block, Start + (3 * Block));
+        new ForecastSignals(null).Score(target, target.Status.LatestSuggestion, Cpu(0.3, 0.5, 0.35), Block, Start + (3 * Block), ForecastOptions.DefaultSuggestionRefresh);
 
         Assert.Equal(2.0 / 3, Coverage()["namespace=coverage-test,target=web,series=container:app:cpu"], 6);
     }
@@ -40,9 +40,9 @@ public sealed class ForecastSignalsTests
     {
         var target = TargetBuilder.Target("web", "coverage-once").Vertical(TargetMode.Autonomous).WithSuggestion("s1", cpu: "400m", start: Start).Build();
         var signals = new ForecastSignals(null);
-        signals.Score(target, target.Status.LatestSuggestion, Cpu(0.5), Block, Start + Block);
+        signals.Score(target, target.Status.LatestSuggestion, Cpu(0.5), Block, Start + Block, ForecastOptions.DefaultSuggestionRefresh);
 
-        signals.Score(target, target.Status.LatestSuggestion, Cpu(0.5, 0.3, 0.3), Block, Start + (3 * Block));
+        signals.Score(target, target.Status.LatestSuggestion, Cpu(0.5, 0.3, 0.3), Block, Start + (3 * Block), ForecastOptions.DefaultSuggestionRefresh);
 
         Assert.Equal(2.0 / 3, Coverage()["namespace=coverage-once,target=web,series=container:app:cpu"], 6);
     }
