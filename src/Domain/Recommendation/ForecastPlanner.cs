@@ -49,10 +49,14 @@ public static class ForecastPlanner
     /// suggestion stands (<see cref="ForecastOutcome.Held"/>): no status write, no history record, its UID stays, so
     /// the apply stage has nothing new to do. Its <c>start</c>/<c>end</c> are refreshed (same UID, a status write,
     /// no history record) once it is <paramref name="refreshAfter"/> old (default
-    /// <see cref="ForecastOptions.DefaultSuggestionRefresh"/>), which bounds how stale they can get.
+    /// <see cref="ForecastOptions.DefaultSuggestionRefresh"/>), which bounds how stale they can get. When
+    /// <paramref name="heldRefusal"/> (why the held suggestion was not expected to apply when it was published,
+    /// <see cref="Ineligibility.None"/> when it was; null when not known, as after a restart) differs from this
+    /// forecast's, a new suggestion is published anyway, so the history records the change (a pause, a resume).
     /// </remarks>
     public static ForecastPlan Plan(
-        AIScaleTarget target, ResolvedTarget? resolved, TargetRecommendation? recommendation, GateDecision? gate, DateTimeOffset now, string suggestionUid, TimeSpan? refreshAfter = null)
+        AIScaleTarget target, ResolvedTarget? resolved, TargetRecommendation? recommendation, GateDecision? gate, DateTimeOffset now, string suggestionUid,
+        TimeSpan? refreshAfter = null, Ineligibility? heldRefusal = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         var spec = target.Spec;
@@ -110,7 +114,8 @@ public static class ForecastPlanner
             ? SuggestionEligibility.BeforeWorkload(spec, suggestion, null)
             : SuggestionEligibility.Check(spec, suggestion, gate ?? throw new ArgumentNullException(nameof(gate), "An autonomous target's publication needs the gate's decision."), resolved, recommendation.ReplicasProblem);
         var held = target.Status.LatestSuggestion;
-        if (held?.SuggestionUID is { } heldUid && SamePublishedValues(held, suggestion) && SameCondition(target.Status.Condition(TargetConditionTypes.Ready), ready))
+        if (held?.SuggestionUID is { } heldUid && SamePublishedValues(held, suggestion) && SameCondition(target.Status.Condition(TargetConditionTypes.Ready), ready)
+            && (heldRefusal is null || heldRefusal == eligibility.Refusal))
         {
             if (now - held.Start < (refreshAfter ?? ForecastOptions.DefaultSuggestionRefresh))
             {

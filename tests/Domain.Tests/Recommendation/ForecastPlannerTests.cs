@@ -1,6 +1,7 @@
 using Thoras.Domain.Forecasting;
 using Thoras.Domain.Pause;
 using Thoras.Domain.Recommendation;
+using Thoras.Domain.Suggestions;
 using Thoras.Domain.Targets;
 using Thoras.TestSupport.Builders;
 using Xunit;
@@ -268,6 +269,34 @@ public sealed class ForecastPlannerTests
 
         Assert.Equal((ForecastOutcome.Published, ForecastOutcome.Held), (at10.Outcome, at5.Outcome));
         Assert.Equal("s-first", at10.Published!.Suggestion.SuggestionUID);
+    }
+
+    [Theory]
+    [InlineData(null, ForecastOutcome.Held)]                        // not known (after a restart): the values decide
+    [InlineData(Ineligibility.None, ForecastOutcome.Held)]          // expected to apply then and now
+    [InlineData(Ineligibility.Paused, ForecastOutcome.Published)]   // resumed since: the history records it
+    public void Plan_SameValuesExpectationChanged_PublishesSoTheHistoryRecordsIt(Ineligibility? heldRefusal, ForecastOutcome outcome)
+    {
+        var target = TargetBuilder.Target().Vertical(TargetMode.Autonomous).Build();
+        var first = ForecastPlanner.Plan(target, ResolvedBuilder.For(target).Build(), Containers("400m"), GateDecision.Apply, Now, "s-first");
+        var held = Holding(first);
+
+        var next = ForecastPlanner.Plan(held, ResolvedBuilder.For(held).Build(), Containers("400m"), GateDecision.Apply, Now.AddMinutes(5), "s-next", null, heldRefusal);
+
+        Assert.Equal(outcome, next.Outcome);
+    }
+
+    [Fact]
+    public void Plan_SameValuesNowPaused_PublishesANewSuggestionNotExpectedToApply()
+    {
+        var target = TargetBuilder.Target().Vertical(TargetMode.Autonomous).Build();
+        var first = ForecastPlanner.Plan(target, ResolvedBuilder.For(target).Build(), Containers("400m"), GateDecision.Apply, Now, "s-first");
+        var held = Holding(first);
+
+        var next = ForecastPlanner.Plan(held, ResolvedBuilder.For(held).Build(), Containers("400m"), GateDecision.DoNotApply("paused by manual (alice)"), Now.AddMinutes(5), "s-next", null, Ineligibility.None);
+
+        Assert.Equal(("s-next", false), (next.Published!.Suggestion.SuggestionUID, next.Published.ExpectedToApply));
+        Assert.Equal(PublishAndRecord, next.Items.Select(i => i.Kind));
     }
 
     [Fact]
