@@ -169,7 +169,9 @@ public static class PassBenchCommand
             ForecastIoSeconds = Union(start, forecast.End),
             ApplyIoSeconds = Union(forecast.End, end),
             KubernetesRequestsPerSecond = new RateFigures(passSeconds > 0 ? kubernetes.Count / passSeconds : 0, perSecond),
-            CallsPerTarget = (double)kubernetes.Count / targets,
+            CallsPerTarget = new PerTargetCalls(
+                (double)kubernetes.Count / targets,
+                (double)calls.Count(c => c.Kind.StartsWith("table ", StringComparison.Ordinal) || c.Kind.StartsWith("blob ", StringComparison.Ordinal)) / targets),
             StorageTransactionsPerTarget = (double)(calls.Count - kubernetes.Count) / targets,
             Published = Sum(forecastDone, nameof(ForecastOutcome.Published)),
             Applied = Sum(applyDone, nameof(ApplyOutcome.Applied)),

@@ -50,8 +50,8 @@ public sealed record PassReport
             Line("tick {0}     budget {1:0.##} requests/s, burst {2}", i + 1, tick.KubernetesBudget.Qps, tick.KubernetesBudget.Burst);
             Line("           {0} batches; pass {1:0.000} s (forecast {2:0.000} s, apply {3:0.000} s); I/O {4:0.000} s, ratio {5:0.00}",
                 tick.Batches, tick.PassSeconds, tick.ForecastSeconds, tick.ApplySeconds, tick.IoSeconds, tick.Ratio);
-            Line("           Kubernetes {0:0.0} requests/s mean, {1} max in one second; {2:0.00} Kubernetes calls and {3:0.00} storage transactions per target",
-                tick.KubernetesRequestsPerSecond.Mean, tick.KubernetesRequestsPerSecond.Max, tick.CallsPerTarget, tick.StorageTransactionsPerTarget);
+            Line("           Kubernetes {0:0.0} requests/s mean, {1} max in one second; per target {2:0.00} Kubernetes calls, {3:0.00} Table/Blob calls, {4:0.00} storage transactions (queues included)",
+                tick.KubernetesRequestsPerSecond.Mean, tick.KubernetesRequestsPerSecond.Max, tick.CallsPerTarget.Kubernetes, tick.CallsPerTarget.Storage, tick.StorageTransactionsPerTarget);
             Line("           published {0}, applied {1}, poison {2}; forecaster states loaded {3}, saved {4}; model blobs read {5}, written {6}",
                 tick.Published, tick.Applied, tick.Poison, tick.Models.Loaded, tick.Models.Saved, tick.Models.BlobReads, tick.Models.BlobWrites);
             Line("           forecast {0}", Outcomes(tick.ForecastOutcomes));
@@ -136,10 +136,14 @@ public sealed record TickReport
     /// <summary>Kubernetes API requests sent per second: over the tick, and the most in one one-second window.</summary>
     public required RateFigures KubernetesRequestsPerSecond { get; init; }
 
-    /// <summary>Kubernetes API requests per target (coordinator lists included).</summary>
-    public required double CallsPerTarget { get; init; }
+    /// <summary>
+    /// The stages' calls per target, in issue #16's shape: <c>kubernetes</c>, Kubernetes API requests (the coordinators'
+    /// lists included); <c>storage</c>, the Table and Blob requests of the stages (the fan-out's queue transactions
+    /// left out; they are in <see cref="StorageTransactionsPerTarget"/>).
+    /// </summary>
+    public required PerTargetCalls CallsPerTarget { get; init; }
 
-    /// <summary>Table, blob and queue transactions per target (queue polls and the coordinator's enqueues included).</summary>
+    /// <summary>Table, blob and queue transactions per target (queue polls and the coordinator's enqueues included): what Storage bills.</summary>
     public required double StorageTransactionsPerTarget { get; init; }
 
     /// <summary>Suggestions published.</summary>
@@ -166,6 +170,9 @@ public sealed record TickReport
     /// <summary>How many calls the tick made.</summary>
     public int CallCount => Calls.Sum(c => c.Count);
 }
+
+/// <summary>Calls per target: Kubernetes API requests, and the stages' Table and Blob requests.</summary>
+public sealed record PerTargetCalls(double Kubernetes, double Storage);
 
 /// <summary>The calls of one kind.</summary>
 public sealed record CallFigures(string Kind, int Count, double TotalSeconds, double MeanMilliseconds, double MaxMilliseconds);

@@ -127,9 +127,20 @@ public static class ApplyPlanner
     /// progress in the <c>Scaling</c> condition (and <c>lastProcessedSuggestionUID</c> once complete), the pods done in
     /// the enrollment record, an audit record when something changed, and the result.
     /// </summary>
+    /// <remarks>
+    /// The status is written only when it changes (<see cref="StatusUpdate.Changes"/>): a pass that would write the
+    /// <c>lastProcessedSuggestionUID</c> and conditions the target already holds writes none, so a condition's
+    /// <c>lastTransitionTime</c> moves only on a real transition and a steady pass costs no status write.
+    /// </remarks>
     public static TargetApplyConclusion Conclude(TargetApplyPlan plan, IReadOnlyList<ApplyItemOutcome> outcomes, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(plan);
+        var conclusion = ConcludeAll(plan, outcomes, now);
+        return conclusion.Status is { } status && !status.Changes(plan.Target.Status) ? conclusion with { Status = null } : conclusion;
+    }
+
+    private static TargetApplyConclusion ConcludeAll(TargetApplyPlan plan, IReadOnlyList<ApplyItemOutcome> outcomes, DateTimeOffset now)
+    {
         ArgumentNullException.ThrowIfNull(outcomes);
         var target = plan.Target;
         switch (plan.Decision)

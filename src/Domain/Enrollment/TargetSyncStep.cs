@@ -97,7 +97,8 @@ public sealed class TargetSyncStep(
             return;
         }
 
-        if (await targets.AddFinalizerAsync(key, uid, cancellationToken))
+        // The listing shows the finalizer: a target that has it costs no request (AddFinalizerAsync reads before it writes).
+        if (!target.Metadata.HasFinalizer(AIScaleTarget.CleanupFinalizer) && await targets.AddFinalizerAsync(key, uid, cancellationToken))
             tally.Finalized++;
         if (record is null)
         {

@@ -20,6 +20,16 @@ public sealed class ForecastOptions
     /// </summary>
     public TimeSpan TargetTimeBudget { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>The default of <see cref="SuggestionRefresh"/>: 1 hour.</summary>
+    public static readonly TimeSpan DefaultSuggestionRefresh = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// How old (by its <c>start</c>) a held suggestion may get before a forecast that would publish the same values
+    /// refreshes its <c>start</c> and <c>end</c> (same UID, one status write). Default: 1 hour. It bounds how stale
+    /// a held suggestion's times are; the values are never stale, as every forecast compares them.
+    /// </summary>
+    public TimeSpan SuggestionRefresh { get; set; } = DefaultSuggestionRefresh;
+
     /// <summary>The HPA CPU target utilisation assumed when the HPA states none, in percent. Default: 80 (Kubernetes' default).</summary>
     public double DefaultTargetUtilization { get; set; } = 80;
 }

@@ -111,6 +111,12 @@ public enum ForecastOutcome
     /// <summary>A suggestion was published.</summary>
     Published,
 
+    /// <summary>
+    /// Forecast, and the suggestion the status holds stands: this forecast would publish the same values and the same
+    /// <c>Ready</c>, so nothing is written but the model states (docs/forecasting.md §3).
+    /// </summary>
+    Held,
+
     /// <summary>Observation mode: forecast, nothing published.</summary>
     Observed,
 

@@ -43,7 +43,20 @@ public static class ForecastPlanner
     /// <paramref name="suggestionUid"/>, unless no direction publishes. <paramref name="gate"/> is needed only when a
     /// direction is autonomous.
     /// </summary>
-    public static ForecastPlan Plan(AIScaleTarget target, ResolvedTarget? resolved, TargetRecommendation? recommendation, GateDecision? gate, DateTimeOffset now, string suggestionUid)
+    /// <remarks>
+    /// A steady tick writes only what changed (docs/forecasting.md §3): when the suggestion's published values
+    /// (<see cref="SamePublishedValues"/>) and the <c>Ready</c> condition are those the status already holds, the held
+    /// suggestion stands (<see cref="ForecastOutcome.Held"/>): no status write, no history record, its UID stays, so
+    /// the apply stage has nothing new to do. Its <c>start</c>/<c>end</c> are refreshed (same UID, a status write,
+    /// no history record) once it is <paramref name="refreshAfter"/> old (default
+    /// <see cref="ForecastOptions.DefaultSuggestionRefresh"/>), which bounds how stale they can get. When
+    /// <paramref name="heldRefusal"/> (why the held suggestion was not expected to apply when it was published,
+    /// <see cref="Ineligibility.None"/> when it was; null when not known, as after a restart) differs from this
+    /// forecast's, a new suggestion is published anyway, so the history records the change (a pause, a resume).
+    /// </remarks>
+    public static ForecastPlan Plan(
+        AIScaleTarget target, ResolvedTarget? resolved, TargetRecommendation? recommendation, GateDecision? gate, DateTimeOffset now, string suggestionUid,
+        TimeSpan? refreshAfter = null, Ineligibility? heldRefusal = null)
     {
         ArgumentNullException.ThrowIfNull(target);
         var spec = target.Spec;
@@ -75,7 +88,10 @@ public static class ForecastPlanner
                 Target = target,
                 Outcome = ForecastOutcome.Observed,
                 Detail = Observed,
-                Items = [new ReportCondition(key, uid, StatusUpdate.Setting(ready), Observed), .. saves],
+                // Ready is written only when it says something new: a steady observation tick writes no status.
+                Items = SameCondition(target.Status.Condition(TargetConditionTypes.Ready), ready)
+                    ? saves
+                    : [new ReportCondition(key, uid, StatusUpdate.Setting(ready), Observed), .. saves],
                 Series = recommendation.Series,
                 Ready = ready,
             };
@@ -97,6 +113,43 @@ public static class ForecastPlanner
         var eligibility = spec.AutonomousDirection is null
             ? SuggestionEligibility.BeforeWorkload(spec, suggestion, null)
             : SuggestionEligibility.Check(spec, suggestion, gate ?? throw new ArgumentNullException(nameof(gate), "An autonomous target's publication needs the gate's decision."), resolved, recommendation.ReplicasProblem);
+        var held = target.Status.LatestSuggestion;
+        if (held?.SuggestionUID is { } heldUid && SamePublishedValues(held, suggestion) && SameCondition(target.Status.Condition(TargetConditionTypes.Ready), ready)
+            && (heldRefusal is null || heldRefusal == eligibility.Refusal))
+        {
+            if (now - held.Start < (refreshAfter ?? ForecastOptions.DefaultSuggestionRefresh))
+            {
+                return new ForecastPlan
+                {
+                    Target = target,
+                    Outcome = ForecastOutcome.Held,
+                    Detail = $"suggestion {heldUid} stands: this forecast publishes the same values ({eligibility.Reason})",
+                    Items = saves,
+                    Series = recommendation.Series,
+                    Ready = target.Status.Condition(TargetConditionTypes.Ready),
+                };
+            }
+
+            // The refresh moves start and end only: the same UID, so the apply stage still has nothing to do, and the
+            // history already holds this suggestion.
+            var refreshed = suggestion with { SuggestionUID = heldUid };
+            var again = new SuggestionRecord(now, refreshed, eligibility.IsEligible, eligibility.Reason);
+            return new ForecastPlan
+            {
+                Target = target,
+                Outcome = ForecastOutcome.Published,
+                Detail = eligibility.Reason,
+                Items =
+                [
+                    new PublishSuggestion(key, uid, new StatusUpdate { LatestSuggestion = refreshed, Conditions = [ready] }, eligibility.IsEligible, $"suggestion {heldUid} is refreshed (start and end): {eligibility.Reason}") { Eligibility = eligibility },
+                    .. saves,
+                ],
+                Series = recommendation.Series,
+                Published = again,
+                Ready = ready,
+            };
+        }
+
         var record = new SuggestionRecord(now, suggestion, eligibility.IsEligible, eligibility.Reason);
         return new ForecastPlan
         {
@@ -113,6 +166,28 @@ public static class ForecastPlanner
             Published = record,
             Ready = ready,
         };
+    }
+
+    /// <summary>
+    /// Whether two suggestions publish the same values: <c>hasEnoughDataToScale</c>, <c>suggestedReplicas</c> and each
+    /// container's recommended requests and limits, in order. Their UIDs, start and end are not compared.
+    /// </summary>
+    public static bool SamePublishedValues(Suggestion a, Suggestion b)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        ArgumentNullException.ThrowIfNull(b);
+        if (a.HasEnoughDataToScale != b.HasEnoughDataToScale || a.SuggestedReplicas != b.SuggestedReplicas)
+            return false;
+        if (a.ResourceRecommendations is null || b.ResourceRecommendations is null)
+            return a.ResourceRecommendations is null && b.ResourceRecommendations is null;
+        return a.ResourceRecommendations.SequenceEqual(b.ResourceRecommendations);
+    }
+
+    /// <summary>Whether <paramref name="held"/> already says what <paramref name="next"/> says (type, status, reason, message, observed generation): writing it would change nothing but the time.</summary>
+    public static bool SameCondition(TargetCondition? held, TargetCondition next)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        return next.SaysTheSameAs(held);
     }
 
     /// <summary>The conditions that report a target that cannot be forecast this pass (an error, or its time budget ran out).</summary>

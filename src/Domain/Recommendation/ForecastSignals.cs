@@ -29,8 +29,12 @@ public sealed class ForecastSignals(IEventRecorder? events)
     /// <summary>
     /// Scores the usage blocks completed since the last score of each vertical series of <paramref name="target"/>
     /// against its latest suggestion before this forecast (<paramref name="previous"/>), and reports the coverage.
+    /// A suggestion is in force from its <c>start</c> until it is replaced: a forecast that publishes the same values
+    /// holds it without rewriting it, and refreshes its <c>start</c>/<c>end</c> once it is <paramref name="refresh"/>
+    /// old, so the blocks up to <c>end</c> + <paramref name="refresh"/> are scored against it; past that the forecasts
+    /// have stopped holding it (they failed), and nothing is scored.
     /// </summary>
-    public void Score(AIScaleTarget target, Suggestion? previous, IReadOnlyDictionary<string, IReadOnlyList<UsageBlock>> usage, TimeSpan block, DateTimeOffset now)
+    public void Score(AIScaleTarget target, Suggestion? previous, IReadOnlyDictionary<string, IReadOnlyList<UsageBlock>> usage, TimeSpan block, DateTimeOffset now, TimeSpan refresh)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(usage);
@@ -42,7 +46,7 @@ public sealed class ForecastSignals(IEventRecorder? events)
             lock (window)
             {
                 window.Touched = now;
-                foreach (var each in blocks.Where(b => b.Count > 0 && b.Start + block <= now && b.Start + block > previous!.Start && b.Start < previous.End && b.Start > window.LastScored).OrderBy(b => b.Start))
+                foreach (var each in blocks.Where(b => b.Count > 0 && b.Start + block <= now && b.Start + block > previous!.Start && b.Start < previous.End + refresh && b.Start > window.LastScored).OrderBy(b => b.Start))
                     window.Add(each.Start, each.Max <= limit);
                 if (window.Scored > 0)
                     ThorasMetrics.ReportCoverage(target.Key, series, window.Ratio);

@@ -45,6 +45,10 @@ public sealed class ForecastStage(
 
     private readonly ConcurrentDictionary<string, (string Namespace, DateTimeOffset At)> lastForecast = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, (string Namespace, string Signature)> invalidReported = new(StringComparer.Ordinal);
+
+    // Why the last suggestion published to each target was not expected to apply (None: it was), so a change of that
+    // alone (a pause, a resume) still reaches the history; unknown after a restart (then the values decide alone).
+    private readonly ConcurrentDictionary<string, (string Namespace, Ineligibility Refusal)> publishedRefusal = new(StringComparer.Ordinal);
     private readonly TargetRunner runner = new(options.MaxParallelTargets, options.TargetTimeBudget, time);
     private readonly ForecastSignals signals = new(events);
 
@@ -96,7 +100,8 @@ public sealed class ForecastStage(
         // The read is shared, so it runs under the pass's token; each target waits for it only within its own budget.
         GateDecision? gateDecision = target.Spec.AutonomousDirection is null || input is null ? null : await decision.Value.WaitAsync(cancellationToken);
         var plan = steps.Run(StageSteps.Plan, () =>
-            ForecastPlanner.Plan(target, input?.Resolved, input is null ? null : recommender.Recommend(input), gateDecision, now, Guid.NewGuid().ToString()));
+            ForecastPlanner.Plan(target, input?.Resolved, input is null ? null : recommender.Recommend(input), gateDecision, now, Guid.NewGuid().ToString(), options.SuggestionRefresh,
+                publishedRefusal.TryGetValue(target.Metadata.Uid, out var refusal) ? refusal.Refusal : null));
         if (plan.Outcome == ForecastOutcome.Failed)
             return await ReportFailureAsync(plan, cancellationToken);
 
@@ -113,8 +118,10 @@ public sealed class ForecastStage(
         });
 
         lastForecast[target.Metadata.Uid] = (target.Metadata.Namespace, now);
+        if (plan.Items.OfType<PublishSuggestion>().FirstOrDefault() is { Eligibility: { } published })
+            publishedRefusal[target.Metadata.Uid] = (target.Metadata.Namespace, published.Refusal);
         if (input is not null)
-            signals.Score(target, target.Status.LatestSuggestion, input.Usage, recommender.SettingsFor(target.Spec, ScalingDirection.Vertical).Block, now);
+            signals.Score(target, target.Status.LatestSuggestion, input.Usage, recommender.SettingsFor(target.Spec, ScalingDirection.Vertical).Block, now, options.SuggestionRefresh);
         return new ForecastedTarget(target.Key, plan.Outcome, plan.Detail, plan.Series, plan.Published, plan.Ready) { Items = outcomes };
     }
 
@@ -207,6 +214,8 @@ public sealed class ForecastStage(
         // A pass over a batch only knows the targets of its batch: it forgets nothing of the others.
         foreach (var gone in lastForecast.Where(l => InScope(l.Key, l.Value.Namespace, scope) && !listed.Contains(l.Key)).Select(l => l.Key).ToList())
             lastForecast.TryRemove(gone, out _);
+        foreach (var gone in publishedRefusal.Where(l => InScope(l.Key, l.Value.Namespace, scope) && !listed.Contains(l.Key)).Select(l => l.Key).ToList())
+            publishedRefusal.TryRemove(gone, out _);
         foreach (var fixedOrGone in invalidReported.Where(r => InScope(r.Key, r.Value.Namespace, scope) && !invalid.Contains(r.Key)).Select(r => r.Key).ToList())
             invalidReported.TryRemove(fixedOrGone, out _);
     }

@@ -28,7 +28,7 @@ public sealed record RecommendationInput(
 /// <param name="Replicas">The horizontal suggestion; null when none could be made.</param>
 /// <param name="HorizontalHasEnoughData">Whether the horizontal series has <c>min_lookback_to_scale</c> of history.</param>
 /// <param name="ReplicasProblem">Why no replica count can be derived, when that is the workload's fault.</param>
-/// <param name="StatesToSave">Series → the forecaster state after this forecast, to be saved (every series with a trained model).</param>
+/// <param name="StatesToSave">Series → the forecaster state after this forecast, to be saved (every series with a trained model whose state differs from the one loaded).</param>
 public sealed record TargetRecommendation(
     IReadOnlyList<SeriesForecast> Series,
     IReadOnlyList<ResourceRecommendation>? Containers,
@@ -174,6 +174,10 @@ public sealed class TargetRecommender(ForecastOptions options)
             using var buffer = new MemoryStream();
             forecaster.SaveState(buffer);
             state = buffer.ToArray();
+
+            // A state the same as the one loaded (no new block since it was saved) is not written again.
+            if (saved is not null && state.AsSpan().SequenceEqual(saved))
+                state = null;
         }
 
         return (new SeriesForecast(request.Series, loaded, retrained, forecast), state);

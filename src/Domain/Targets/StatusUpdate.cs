@@ -19,6 +19,19 @@ public sealed record StatusUpdate
     /// <summary>An update that sets <paramref name="conditions"/> only.</summary>
     public static StatusUpdate Setting(params TargetCondition[] conditions) => new() { Conditions = conditions };
 
+    /// <summary>
+    /// Whether writing this update to <paramref name="status"/> would change anything: a suggestion to publish, a new
+    /// <c>lastProcessedSuggestionUID</c>, or a condition that says something the held one does not (a condition that
+    /// says the same is not rewritten, so its <c>lastTransitionTime</c> and the object's version stay).
+    /// </summary>
+    public bool Changes(TargetStatus status)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return LatestSuggestion is not null
+            || (LastProcessedSuggestionUid is not null && LastProcessedSuggestionUid != status.LastProcessedSuggestionUID)
+            || Conditions.Any(c => !c.SaysTheSameAs(status.Condition(c.Type)));
+    }
+
     /// <summary><paramref name="status"/> with this update applied.</summary>
     public TargetStatus ApplyTo(TargetStatus status)
     {

@@ -40,6 +40,14 @@ public sealed record TargetCondition
     /// <summary>The <c>metadata.generation</c> of the spec this condition was computed from.</summary>
     [JsonPropertyName("observedGeneration")]
     public long? ObservedGeneration { get; init; }
+
+    /// <summary>
+    /// Whether <paramref name="other"/> says the same (type, status, reason, message, observed generation): writing
+    /// one over the other would change nothing but the time.
+    /// </summary>
+    public bool SaysTheSameAs(TargetCondition? other) =>
+        other is not null && other.Type == Type && other.Status == Status && other.Reason == Reason && other.Message == Message
+        && other.ObservedGeneration == ObservedGeneration;
 }
 
 /// <summary>The condition types of an AIScaleTarget.</summary>

@@ -32,8 +32,8 @@ public sealed class ForecastFunction(FanoutCoordinator coordinator, ForecastStag
         foreach (var published in pass.Targets.Where(t => t.Published is not null))
             logger.LogInformation("Published {Suggestion} to {Target}: {Reason}", published.Published!.Suggestion.SuggestionUID, published.Key, published.Detail);
         logger.LogInformation(
-            "Forecast of batch {Batch} finished: {Published} published, {Observed} observed, {NotDue} not due, {Failed} failed, {Invalid} invalid",
-            batch.ToString(), pass.Count(ForecastOutcome.Published), pass.Count(ForecastOutcome.Observed), pass.Count(ForecastOutcome.NotDue), pass.Count(ForecastOutcome.Failed),
+            "Forecast of batch {Batch} finished: {Published} published, {Held} held, {Observed} observed, {NotDue} not due, {Failed} failed, {Invalid} invalid",
+            batch.ToString(), pass.Count(ForecastOutcome.Published), pass.Count(ForecastOutcome.Held), pass.Count(ForecastOutcome.Observed), pass.Count(ForecastOutcome.NotDue), pass.Count(ForecastOutcome.Failed),
             pass.Count(ForecastOutcome.Invalid));
         logger.LogInformation("Forecast steps: {Steps}", StepTiming.Describe(pass.Steps));
     }

@@ -28,6 +28,7 @@ public static class PipelineRegistration
             .Validate(o => o.DefaultTargetUtilization > 0, "Forecast__DefaultTargetUtilization must be positive.")
             .Validate(o => o.MaxParallelTargets >= 1, "Forecast__MaxParallelTargets must be at least 1.")
             .Validate(o => o.TargetTimeBudget > TimeSpan.Zero, "Forecast__TargetTimeBudget must be positive.")
+            .Validate(o => o.SuggestionRefresh > TimeSpan.Zero, "Forecast__SuggestionRefresh must be positive.")
             .ValidateOnStart();
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<CollectOptions>>().Value);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ForecastOptions>>().Value);

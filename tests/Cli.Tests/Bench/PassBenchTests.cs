@@ -25,7 +25,7 @@ public sealed class PassBenchTests
         Assert.InRange(tick.IoSeconds, 0.001, tick.PassSeconds);
         Assert.Equal(tick.ForecastSeconds + tick.ApplySeconds, tick.PassSeconds, 3);
         Assert.InRange(tick.KubernetesRequestsPerSecond.Max, 1, 200 + 20);
-        Assert.True(tick.CallsPerTarget > 0 && tick.StorageTransactionsPerTarget > 0);
+        Assert.True(tick.CallsPerTarget.Kubernetes > 0 && tick.CallsPerTarget.Storage > 0 && tick.StorageTransactionsPerTarget > tick.CallsPerTarget.Storage);
         Assert.Contains(tick.Calls, c => c.Kind == "k8s PATCH pods/resize" && c.Count == 8);
         Assert.Contains(tick.Calls, c => c.Kind == "table GET Usage" && c.Count == 5);
         Assert.True(report.Memory.AllocatedBytes > 0 && report.Memory.PeakWorkingSetBytes > 0 && report.Memory.PeakManagedBytes > 0);
@@ -42,8 +42,15 @@ public sealed class PassBenchTests
         Assert.Equal((2, 6), (report.Setup.ModelsTrained, report.Setup.ModelsSaved));
         Assert.Equal(2, report.Ticks.Count);
         Assert.Equal((3, 3), (report.Ticks[0].Published, report.Ticks[0].Applied));
-        Assert.Equal(new ModelFigures(6, 6, 6, 0), report.Ticks[0].Models);
-        Assert.Equal(new ModelFigures(6, 6, 0, 0), report.Ticks[1].Models);  // the second tick: every model already in memory
+        // Every model is loaded; a state is saved again only when this forecast changed it. The 4 copies are forecast
+        // over their own targets' usage, so theirs change; the trained target's own state may come back unchanged
+        // (the setup already forecast its last block), and is then not written again.
+        Assert.Equal(6, report.Ticks[0].Models.Loaded);
+        Assert.InRange(report.Ticks[0].Models.Saved, 4, 6);
+        // Each model is read from its blob in the first tick (this instance held none yet), none written (none was
+        // retrained); in the second every model is already in memory.
+        Assert.Equal((6, 0), (report.Ticks[0].Models.BlobReads, report.Ticks[0].Models.BlobWrites));
+        Assert.Equal((6, 0, 0), (report.Ticks[1].Models.Loaded, report.Ticks[1].Models.BlobReads, report.Ticks[1].Models.BlobWrites));
         Assert.Equal(3, report.Ticks[1].ForecastOutcomes.Values.Sum());
         Assert.Equal(0, report.Ticks[1].ForecastOutcomes["NotDue"]);
         Assert.Equal(0, report.Ticks[1].Poison);
@@ -68,7 +75,8 @@ public sealed class PassBenchTests
         Assert.True(tick.GetProperty("passSeconds").GetDouble() > 0);
         Assert.True(tick.GetProperty("kubernetesRequestsPerSecond").GetProperty("max").GetInt32() > 0);
         Assert.True(tick.GetProperty("storageTransactionsPerTarget").GetDouble() > 0);
-        Assert.True(tick.GetProperty("callsPerTarget").GetDouble() > 0);
+        Assert.True(tick.GetProperty("callsPerTarget").GetProperty("kubernetes").GetDouble() > 0);
+        Assert.True(tick.GetProperty("callsPerTarget").GetProperty("storage").GetDouble() > 0);
         Assert.Equal(1, tick.GetProperty("published").GetInt32());
         Assert.Equal(1, tick.GetProperty("applied").GetInt32());
         Assert.Equal(0, tick.GetProperty("poison").GetInt32());

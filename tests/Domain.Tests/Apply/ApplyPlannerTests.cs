@@ -464,6 +464,71 @@ public sealed class ApplyPlannerTests
         Assert.Equal(((EnrolledTarget?)null, (Thoras.Domain.Audit.AuditRecord?)null), (conclusion.Record, conclusion.Audit));
     }
 
+    /// <summary>A target whose status holds what <paramref name="conclusion"/> wrote, as the cluster would after the write.</summary>
+    private static AIScaleTarget After(AIScaleTarget target, TargetApplyConclusion conclusion) =>
+        target with { Status = conclusion.Status!.ApplyTo(target.Status) };
+
+    [Fact]
+    public void Conclude_RefusedAgainForTheSameReason_WritesNoStatus()
+    {
+        var target = Vertical().WithSuggestion("s1", cpu: "400m").Build();
+        var first = ApplyPlanner.Conclude(Plan(target, ResolvedBuilder.For(target).WithPods(1).Build(), Paused), [], Now);
+        var held = After(target, first);
+
+        var again = ApplyPlanner.Conclude(ApplyPlanner.PlanTarget(held, Snapshot(held, ResolvedBuilder.For(held).WithPods(1).Build()), Paused, null, ApplyLedgers.Empty, Now.AddMinutes(1)), [], Now.AddMinutes(1));
+
+        Assert.Null(again.Status);
+        Assert.Equal(ApplyOutcome.NotApplied, again.Result.Outcome);
+    }
+
+    [Fact]
+    public void Conclude_RefusedWithAnotherMessage_WritesTheConditionAndKeepsItsTransitionTime()
+    {
+        var target = Vertical().WithSuggestion("s1", cpu: "400m").Build();
+        var first = ApplyPlanner.Conclude(Plan(target, ResolvedBuilder.For(target).WithPods(1).Build(), Paused), [], Now);
+        var held = After(target, first);
+        var later = Now.AddMinutes(1);
+
+        // Still Scaling=False, now held by someone else: the message changes, so it is written; the status did not, so the time stays.
+        var bob = GateDecision.DoNotApply("paused by manual (bob: freeze)");
+        var again = ApplyPlanner.Conclude(ApplyPlanner.PlanTarget(held, Snapshot(held, ResolvedBuilder.For(held).WithPods(1).Build()), bob, null, ApplyLedgers.Empty, later), [], later);
+        var written = again.Status!.ApplyTo(held.Status).Condition(TargetConditionTypes.Scaling)!;
+
+        Assert.Contains("bob", written.Message, StringComparison.Ordinal);
+        Assert.Equal(Now, written.LastTransitionTime);
+    }
+
+    [Fact]
+    public void Conclude_StillWaitingWithTheSameProgress_WritesNoStatus()
+    {
+        var target = Vertical(UpdateMode.Recreate).WithSuggestion("s1", cpu: "400m").Build();
+        var record = Record(target, new VerticalBaseline("s1", Now.AddMinutes(-1), [ResolvedBuilder.App()], []));
+        var resolved = ResolvedBuilder.For(target).WithPods(1).Build();
+        List<ApplyItemOutcome> Waiting(TargetApplyPlan p) => [.. p.Items.Select(i => new ApplyItemOutcome(i, ApplyItemStatus.Waiting, "at most 1 eviction(s) per 5m"))];
+        var plan = Plan(target, resolved, record: record);
+        var first = ApplyPlanner.Conclude(plan, Waiting(plan), Now);
+        var held = After(target, first);
+
+        var again = ApplyPlanner.PlanTarget(held, Snapshot(held, ResolvedBuilder.For(held).WithPods(1).Build()), GateDecision.Apply, record, ApplyLedgers.Empty, Now.AddMinutes(1));
+        var conclusion = ApplyPlanner.Conclude(again, Waiting(again), Now.AddMinutes(1));
+
+        Assert.Equal((ApplyOutcome.InProgress, (StatusUpdate?)null), (conclusion.Result.Outcome, conclusion.Status));
+    }
+
+    [Fact]
+    public void PlanTarget_SuggestionAppliedAndPodsMatch_UpToDateWithNoItemsAndNoStatus()
+    {
+        // The held suggestion of a steady forecast tick: already processed, pods done.
+        var target = Vertical().WithSuggestion("s1", cpu: "400m").WithLastProcessed("s1").Build();
+        var record = Record(target, new VerticalBaseline("s1", Now.AddMinutes(-5), [ResolvedBuilder.App()], ["pod-0", "pod-1"]));
+
+        var plan = Plan(target, ResolvedBuilder.For(target).WithPods(2).Build(), record: record);
+        var conclusion = ApplyPlanner.Conclude(plan, [], Now);
+
+        Assert.Equal((ApplyDecision.UpToDate, 0), (plan.Decision, plan.Items.Count));
+        Assert.Equal(((StatusUpdate?)null, (EnrolledTarget?)null, (Thoras.Domain.Audit.AuditRecord?)null), (conclusion.Status, conclusion.Record, conclusion.Audit));
+    }
+
     [Fact]
     public void Plan_SeveralTargets_OnePlanEachInKeyOrder()
     {

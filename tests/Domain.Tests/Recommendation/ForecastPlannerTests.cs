@@ -1,6 +1,7 @@
 using Thoras.Domain.Forecasting;
 using Thoras.Domain.Pause;
 using Thoras.Domain.Recommendation;
+using Thoras.Domain.Suggestions;
 using Thoras.Domain.Targets;
 using Thoras.TestSupport.Builders;
 using Xunit;
@@ -173,5 +174,140 @@ public sealed class ForecastPlannerTests
         Assert.Equal([TargetConditionTypes.Ready, TargetConditionTypes.Scaling], first!.Conditions.Select(c => c.Type));
         Assert.Null(again);
         Assert.NotNull(changed);
+    }
+
+    /// <summary>A target whose status holds what <paramref name="plan"/> published (or reported), as the cluster would after the write.</summary>
+    private static AIScaleTarget Holding(ForecastPlan plan)
+    {
+        var update = plan.Items.Select(i => i switch { PublishSuggestion p => p.Status, ReportCondition r => r.Status, _ => null }).Single(u => u is not null)!;
+        return plan.Target with { Status = update.ApplyTo(plan.Target.Status) };
+    }
+
+    private static TargetRecommendation Containers(string cpu, string? memory = null, string? cpuLimit = null, bool enough = true, int? replicas = null) =>
+        Recommended(enough: enough, replicas: replicas) with
+        {
+            Containers =
+            [
+                new ResourceRecommendation
+                {
+                    ContainerName = "app",
+                    Requests = new ResourceAmounts { Cpu = Quantity.Parse(cpu), Memory = memory is null ? null : Quantity.Parse(memory) },
+                    Limits = cpuLimit is null ? null : new ResourceAmounts { Cpu = Quantity.Parse(cpuLimit) },
+                },
+            ],
+        };
+
+    /// <summary>A second forecast <c>After</c> the first published, with what it would publish, and what the planner should do.</summary>
+    public sealed record SteadyCase(
+        string Name, AIScaleTarget Target, TargetRecommendation First, TargetRecommendation Next, TimeSpan After, ForecastOutcome Outcome, ForecastItemKind[] Items, string? Uid,
+        Func<AIScaleTarget, AIScaleTarget>? Between = null)
+    {
+        public override string ToString() => Name;
+    }
+
+    private static readonly AIScaleTarget VerticalTarget = TargetBuilder.Target().Vertical(TargetMode.Recommendation).Build();
+    private static readonly AIScaleTarget HorizontalTarget = TargetBuilder.Target().Horizontal(TargetMode.Recommendation).Build();
+    private static readonly ForecastItemKind[] PublishAndRecord = [ForecastItemKind.Publish, ForecastItemKind.RecordHistory];
+
+    public static TheoryData<SteadyCase> SteadyCases => new()
+    {
+        new("same values, same Ready, 5 min later: held, nothing written", VerticalTarget, Containers("400m"), Containers("400m"), TimeSpan.FromMinutes(5), ForecastOutcome.Held, [], "s-first"),
+        new("same values and memory and limits: held", VerticalTarget, Containers("400m", "300Mi", "1"), Containers("400m", "300Mi", "1"), TimeSpan.FromMinutes(5), ForecastOutcome.Held, [], "s-first"),
+        new("same values, 59 min after publication: still held", VerticalTarget, Containers("400m"), Containers("400m"), TimeSpan.FromMinutes(59), ForecastOutcome.Held, [], "s-first"),
+        new("same values, 60 min after publication: refreshed, same UID, no history", VerticalTarget, Containers("400m"), Containers("400m"), TimeSpan.FromMinutes(60), ForecastOutcome.Published, [ForecastItemKind.Publish], "s-first"),
+        new("CPU request changed: a new suggestion", VerticalTarget, Containers("400m"), Containers("410m"), TimeSpan.FromMinutes(5), ForecastOutcome.Published, PublishAndRecord, "s-next"),
+        new("memory request appears: a new suggestion", VerticalTarget, Containers("400m"), Containers("400m", "300Mi"), TimeSpan.FromMinutes(5), ForecastOutcome.Published, PublishAndRecord, "s-next"),
+        new("CPU limit changed: a new suggestion", VerticalTarget, Containers("400m", cpuLimit: "1"), Containers("400m", cpuLimit: "2"), TimeSpan.FromMinutes(5), ForecastOutcome.Published, PublishAndRecord, "s-next"),
+        new("enough data now: a new suggestion", VerticalTarget, Containers("400m", enough: false), Containers("400m"), TimeSpan.FromMinutes(5), ForecastOutcome.Published, PublishAndRecord, "s-next"),
+        new("still not enough data: held", VerticalTarget, Containers("400m", enough: false), Containers("400m", enough: false), TimeSpan.FromMinutes(5), ForecastOutcome.Held, [], "s-first"),
+        new("replicas unchanged: held", HorizontalTarget, Containers("400m", replicas: 3), Containers("400m", replicas: 3), TimeSpan.FromMinutes(5), ForecastOutcome.Held, [], "s-first"),
+        new("replicas changed: a new suggestion", HorizontalTarget, Containers("400m", replicas: 3), Containers("400m", replicas: 4), TimeSpan.FromMinutes(5), ForecastOutcome.Published, PublishAndRecord, "s-next"),
+        new("spec changed (a new generation, so a new Ready): a new suggestion", VerticalTarget, Containers("400m"), Containers("400m"), TimeSpan.FromMinutes(5), ForecastOutcome.Published, PublishAndRecord, "s-next",
+            t => t with { Metadata = t.Metadata with { Generation = (t.Metadata.Generation ?? 1) + 1 } }),
+        new("Ready was False (the last forecast failed): a new suggestion", VerticalTarget, Containers("400m"), Containers("400m"), TimeSpan.FromMinutes(5), ForecastOutcome.Published, PublishAndRecord, "s-next",
+            t => t with { Status = t.Status.WithCondition(TargetConditions.ForecastFailed("timeout", Now, t.Metadata.Generation)) }),
+        new("retrained, same values: held, only the model state is saved", VerticalTarget, Containers("400m"), Recommended(retrained: true), TimeSpan.FromMinutes(5), ForecastOutcome.Held, [ForecastItemKind.SaveModel], "s-first"),
+    };
+
+    [Theory]
+    [MemberData(nameof(SteadyCases))]
+    public void Plan_SecondForecast_WritesOnlyWhatChanged(SteadyCase c)
+    {
+        var first = ForecastPlanner.Plan(c.Target, ResolvedBuilder.For(c.Target).Build(), c.First, null, Now, "s-first");
+        var held = Holding(first);
+        held = c.Between?.Invoke(held) ?? held;
+        var at = Now + c.After;
+
+        var next = ForecastPlanner.Plan(held, ResolvedBuilder.For(held).Build(), c.Next, null, at, "s-next");
+
+        Assert.Equal(c.Outcome, next.Outcome);
+        Assert.Equal(c.Items, next.Items.Select(i => i.Kind));
+        var status = next.Items.OfType<PublishSuggestion>().SingleOrDefault()?.Status.ApplyTo(held.Status) ?? held.Status;
+        Assert.Equal(c.Uid, status.LatestSuggestion!.SuggestionUID);
+        Assert.Equal(c.Outcome == ForecastOutcome.Held ? Now : at, status.LatestSuggestion.Start);
+    }
+
+    [Fact]
+    public void Plan_Held_ReadyKeepsItsTransitionTime()
+    {
+        var first = ForecastPlanner.Plan(VerticalTarget, ResolvedBuilder.For(VerticalTarget).Build(), Containers("400m"), null, Now, "s-first");
+        var held = Holding(first);
+
+        var next = ForecastPlanner.Plan(held, ResolvedBuilder.For(held).Build(), Containers("400m"), null, Now.AddMinutes(5), "s-next");
+
+        Assert.Equal(Now, next.Ready!.LastTransitionTime);
+    }
+
+    [Fact]
+    public void Plan_RefreshAfterSetting_Honoured()
+    {
+        var first = ForecastPlanner.Plan(VerticalTarget, ResolvedBuilder.For(VerticalTarget).Build(), Containers("400m"), null, Now, "s-first");
+        var held = Holding(first);
+
+        var at10 = ForecastPlanner.Plan(held, ResolvedBuilder.For(held).Build(), Containers("400m"), null, Now.AddMinutes(10), "s-next", TimeSpan.FromMinutes(10));
+        var at5 = ForecastPlanner.Plan(held, ResolvedBuilder.For(held).Build(), Containers("400m"), null, Now.AddMinutes(5), "s-next", TimeSpan.FromMinutes(10));
+
+        Assert.Equal((ForecastOutcome.Published, ForecastOutcome.Held), (at10.Outcome, at5.Outcome));
+        Assert.Equal("s-first", at10.Published!.Suggestion.SuggestionUID);
+    }
+
+    [Theory]
+    [InlineData(null, ForecastOutcome.Held)]                        // not known (after a restart): the values decide
+    [InlineData(Ineligibility.None, ForecastOutcome.Held)]          // expected to apply then and now
+    [InlineData(Ineligibility.Paused, ForecastOutcome.Published)]   // resumed since: the history records it
+    public void Plan_SameValuesExpectationChanged_PublishesSoTheHistoryRecordsIt(Ineligibility? heldRefusal, ForecastOutcome outcome)
+    {
+        var target = TargetBuilder.Target().Vertical(TargetMode.Autonomous).Build();
+        var first = ForecastPlanner.Plan(target, ResolvedBuilder.For(target).Build(), Containers("400m"), GateDecision.Apply, Now, "s-first");
+        var held = Holding(first);
+
+        var next = ForecastPlanner.Plan(held, ResolvedBuilder.For(held).Build(), Containers("400m"), GateDecision.Apply, Now.AddMinutes(5), "s-next", null, heldRefusal);
+
+        Assert.Equal(outcome, next.Outcome);
+    }
+
+    [Fact]
+    public void Plan_SameValuesNowPaused_PublishesANewSuggestionNotExpectedToApply()
+    {
+        var target = TargetBuilder.Target().Vertical(TargetMode.Autonomous).Build();
+        var first = ForecastPlanner.Plan(target, ResolvedBuilder.For(target).Build(), Containers("400m"), GateDecision.Apply, Now, "s-first");
+        var held = Holding(first);
+
+        var next = ForecastPlanner.Plan(held, ResolvedBuilder.For(held).Build(), Containers("400m"), GateDecision.DoNotApply("paused by manual (alice)"), Now.AddMinutes(5), "s-next", null, Ineligibility.None);
+
+        Assert.Equal(("s-next", false), (next.Published!.Suggestion.SuggestionUID, next.Published.ExpectedToApply));
+        Assert.Equal(PublishAndRecord, next.Items.Select(i => i.Kind));
+    }
+
+    [Fact]
+    public void Plan_ObservationWithTheSameReady_WritesNothing()
+    {
+        var target = TargetBuilder.Target().Vertical(TargetMode.Observation).Build();
+        var first = Plan(target, Recommended());
+
+        var next = ForecastPlanner.Plan(Holding(first), ResolvedBuilder.For(target).Build(), Recommended(), null, Now.AddMinutes(5), "s-next");
+
+        Assert.Equal(ForecastOutcome.Observed, next.Outcome);
+        Assert.Empty(next.Items);
     }
 }

@@ -30,7 +30,7 @@ public sealed class ForecastSignalsTests
     {
         var target = TargetBuilder.Target("web", "coverage-test").Vertical(TargetMode.Autonomous).WithSuggestion("s1", cpu: "400m", start: Start).Build();
 
-        new ForecastSignals(null).Score(target, target.Status.LatestSuggestion, Cpu(0.3, 0.5, 0.35), Block, Start + (3 * Block));
+        new ForecastSignals(null).Score(target, target.Status.LatestSuggestion, Cpu(0.3, 0.5, 0.35), Block, Start + (3 * Block), ForecastOptions.DefaultSuggestionRefresh);
 
         Assert.Equal(2.0 / 3, Coverage()["namespace=coverage-test,target=web,series=container:app:cpu"], 6);
     }
@@ -40,11 +40,24 @@ public sealed class ForecastSignalsTests
     {
         var target = TargetBuilder.Target("web", "coverage-once").Vertical(TargetMode.Autonomous).WithSuggestion("s1", cpu: "400m", start: Start).Build();
         var signals = new ForecastSignals(null);
-        signals.Score(target, target.Status.LatestSuggestion, Cpu(0.5), Block, Start + Block);
+        signals.Score(target, target.Status.LatestSuggestion, Cpu(0.5), Block, Start + Block, ForecastOptions.DefaultSuggestionRefresh);
 
-        signals.Score(target, target.Status.LatestSuggestion, Cpu(0.5, 0.3, 0.3), Block, Start + (3 * Block));
+        signals.Score(target, target.Status.LatestSuggestion, Cpu(0.5, 0.3, 0.3), Block, Start + (3 * Block), ForecastOptions.DefaultSuggestionRefresh);
 
         Assert.Equal(2.0 / 3, Coverage()["namespace=coverage-once,target=web,series=container:app:cpu"], 6);
+    }
+
+    [Theory]
+    [InlineData("coverage-held", 60, 0.5)]      // held: 6 blocks past the 15-minute end still scored, 3 of them above 400m
+    [InlineData("coverage-unheld", 0, 2.0 / 3)] // no hold allowance: only the 3 blocks before its end, one above
+    public void Score_HeldSuggestionPastItsEnd_ScoredUntilEndPlusTheRefresh(string ns, int refreshMinutes, double expected)
+    {
+        // A held suggestion stays in force until it is replaced; its end is refreshed at least every refresh interval.
+        var target = TargetBuilder.Target("web", ns).Vertical(TargetMode.Autonomous).WithSuggestion("s1", cpu: "400m", start: Start).Build();
+
+        new ForecastSignals(null).Score(target, target.Status.LatestSuggestion, Cpu(0.3, 0.5, 0.35, 0.5, 0.2, 0.5), Block, Start + (6 * Block), TimeSpan.FromMinutes(refreshMinutes));
+
+        Assert.Equal(expected, Coverage()[$"namespace={ns},target=web,series=container:app:cpu"], 6);
     }
 
     [Fact]
