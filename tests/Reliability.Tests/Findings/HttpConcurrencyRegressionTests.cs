@@ -85,6 +85,7 @@ public sealed class HttpConcurrencyRegressionTests : IAsyncLifetime
             await Task.Delay(TimeSpan.FromSeconds(70));
 
         var records = (await ModeChangesAsync(subject)).Except(before).ToList();
+        Assert.NotEmpty(changed);
         var actors = records.Select(r => r.Actor).Order(StringComparer.Ordinal).ToList();
         Assert.True(
             actors.SequenceEqual(changed.Order(StringComparer.Ordinal)),
