@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # The soak: `thoras serve` on sped-up time with a light, steady HTTP load (loopback only), its RSS sampled once a
-# minute. Passes when the last sample is within 10 % of the first one after warm-up.
+# minute, beside the GC's view of the managed heap (thoras serve --memory-log) and the machine's load. Passes when the
+# last RSS sample is within 10 % of the one after warm-up.
 #   tests/Soak/soak.sh [minutes=120] [speed-up=60]     (./build.sh soak runs it after a build)
-# Ports: SOAK_PORT (default 7090) and SOAK_SANDBOX_PORT (7091). Writes TestResults/soak-rss.tsv.
+# Ports: SOAK_PORT (default 7090) and SOAK_SANDBOX_PORT (7091). Writes TestResults/soak-rss.tsv (minute, RSS, heap after
+# the last GC, GC committed, fragmented, gen2 and LOH after the last GC, gen2 collections, 1-minute load average) and
+# keeps the host's log in TestResults/soak-serve.log.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -16,10 +19,10 @@ OUT="$ROOT/TestResults/soak-rss.tsv"
 mkdir -p "$ROOT/TestResults"
 
 dotnet "$ROOT/src/Cli/bin/${CONFIGURATION:-Debug}/net10.0/thoras.dll" serve --port "$PORT" --sandbox-port "$SANDBOX_PORT" \
-  --state-dir "$STATE" --fresh --speed-up "$SPEED_UP" >"$STATE/serve.log" 2>&1 &
+  --state-dir "$STATE" --fresh --speed-up "$SPEED_UP" --memory-log 60 >"$STATE/serve.log" 2>&1 &
 SERVE=$!
 # Stopped with SIGINT, as Ctrl-C would; the state folder goes with it.
-trap 'kill -INT "$SERVE" 2>/dev/null || true; wait "$SERVE" 2>/dev/null || true; rm -rf "$STATE"' EXIT
+trap 'kill -INT "$SERVE" 2>/dev/null || true; wait "$SERVE" 2>/dev/null || true; cp "$STATE/serve.log" "$ROOT/TestResults/soak-serve.log" 2>/dev/null || true; rm -rf "$STATE"' EXIT
 
 for _ in $(seq 1 180); do
   curl -sf -o /dev/null -m 5 "http://127.0.0.1:$PORT/api/health" && break
@@ -28,7 +31,7 @@ for _ in $(seq 1 180); do
 done
 KEY="$(cat "$STATE/function-key")"
 
-printf 'minute\trss_kb\n' >"$OUT"
+printf 'minute\trss_kb\theap_kb\tcommitted_kb\tfragmented_kb\tgen2_kb\tloh_kb\tgen2_collections\tload1\n' >"$OUT"
 first="" last=""
 for minute in $(seq 1 "$MINUTES"); do
   end=$((SECONDS + 60))
@@ -40,7 +43,9 @@ for minute in $(seq 1 "$MINUTES"); do
   done
   kill -0 "$SERVE" 2>/dev/null || { echo "soak: thoras serve exited" >&2; cat "$STATE/serve.log" >&2; exit 1; }
   rss="$(awk '/VmRSS/{print $2}' "/proc/$SERVE/status")"
-  printf '%s\t%s\n' "$minute" "$rss" >>"$OUT"
+  # The host's last memory line: its fields after the RSS it measured itself (the RSS column is /proc's, now).
+  gc="$(grep -a $'memory\t[0-9]' "$STATE/serve.log" | tail -1 | awk -F'\t' '{ print $3"\t"$4"\t"$5"\t"$6"\t"$7"\t"$8 }')"
+  printf '%s\t%s\t%s\t%s\n' "$minute" "$rss" "${gc:-\t\t\t\t\t}" "$(cut -d' ' -f1 /proc/loadavg)" >>"$OUT"
   [ "$minute" -eq "$WARM_UP" ] && first="$rss"
   last="$rss"
 done

@@ -103,7 +103,13 @@ public static class ServeCommand
             await File.WriteAllTextAsync(Path.Combine(state, "url"), new Uri(LocalFunctionHost.BaseAddress(app), "api").ToString(), cancellationToken);
             PrintSummary(stdout, LocalFunctionHost.BaseAddress(app), key.Value, Path.Combine(state, "function-key"), sandbox, kubeconfig);
             ServeBanner.PrintTools(stdout, LocalFunctionHost.BaseAddress(app), root, options.Verbose);
+            using var stopMemoryLog = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var memoryLog = options.MemoryLogInterval is { } every
+                ? MemoryReport.RunAsync(loggerFactory.CreateLogger("thoras.serve.memory"), every, stopMemoryLog.Token)
+                : Task.CompletedTask;
             var failure = await WaitForStopAsync(supervisor, cancellationToken);
+            await stopMemoryLog.CancelAsync();
+            await memoryLog;
             if (failure is null)
                 log.LogInformation("Stopping: the app, then the sandbox and Azurite");
             else

@@ -20,6 +20,7 @@ public sealed class ServeOptions
           --state-dir PATH     where the key, kubeconfig, sandbox objects and Azurite data live (default .thoras)
           --fresh              start the sandbox and the storage anew (forget both; the key stays)
           --verbose            log every step, target and request (default: one summary line per tick)
+          --memory-log S       log RSS and the GC's managed heap every S seconds of real time (the soak reads it)
         """;
 
     public int Port { get; private set; } = 7071;
@@ -44,6 +45,9 @@ public sealed class ServeOptions
 
     public bool Verbose { get; private set; }
 
+    /// <summary>How often (real time) a memory line is logged; null: never.</summary>
+    public TimeSpan? MemoryLogInterval { get; private set; }
+
     public bool UseSandbox => KubeconfigPath is null;
 
     public static ServeOptions Parse(IReadOnlyList<string> args)
@@ -64,6 +68,12 @@ public sealed class ServeOptions
                 case "--verbose": options.Verbose = true; break;
                 case "--state-dir": options.StateDirectory = Value(); break;
                 case "--fresh": options.Fresh = true; break;
+                case "--memory-log":
+                    var seconds = Value();
+                    options.MemoryLogInterval = int.TryParse(seconds, NumberStyles.None, CultureInfo.InvariantCulture, out var s) && s is >= 1 and <= 3600
+                        ? TimeSpan.FromSeconds(s)
+                        : throw new CommandLineException($"--memory-log must be a whole number of seconds from 1 to 3600, not '{seconds}'.");
+                    break;
                 case "--speed-up":
                     var text = Value();
                     if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var speedUp) || speedUp is <= 0 or > 100_000)

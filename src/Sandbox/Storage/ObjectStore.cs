@@ -26,7 +26,7 @@ internal sealed class ObjectStore
     private readonly Dictionary<(string StorageKey, string Namespace), long> changedAt = [];
     private readonly Dictionary<string, long> kindChangedAt = new(StringComparer.Ordinal);
     private readonly List<Watcher> watchers = [];
-    private readonly Dictionary<string, Queue<(long Version, string Type, JsonObject Object)>> history = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Queue<(long Version, string Type, JsonObject Object, DateTimeOffset At)>> history = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> historyFloor = new(StringComparer.Ordinal);
     private readonly Queue<(DateTimeOffset At, string Key, string ResourceVersion)> eventExpiries = new();
     private readonly ResourceCatalog catalog;
@@ -60,8 +60,20 @@ internal sealed class ObjectStore
         this.eventTtl = eventTtl ?? TimeSpan.FromHours(1);
     }
 
-    /// <summary>How many changes of each kind a watch can be resumed across, like the API server's watch cache.</summary>
+    /// <summary>How many changes of each kind a watch can be resumed across at most, like the API server's watch cache.</summary>
     public const int HistoryPerKind = 1024;
+
+    /// <summary>How many changes of each kind are kept however old they are (the watch cache's lower bound).</summary>
+    public const int HistoryMinimum = 100;
+
+    /// <summary>
+    /// Beyond <see cref="HistoryMinimum"/>, how long (on the store's clock) a change is kept for watches to resume
+    /// across: the API server's watch cache keeps 75 s of history (<c>eventFreshDuration</c>), not a fixed count
+    /// forever. Kept by count alone, every kind's history filled to 1,024 full objects over hours of sped-up time (the
+    /// AST and HPA statuses, the Events), which the soak saw as the local host's memory creeping. A watch from a version
+    /// older than what is kept gets 410 <c>Expired</c> and lists again, as from the API server.
+    /// </summary>
+    public static readonly TimeSpan HistoryFreshness = TimeSpan.FromSeconds(75);
 
     public ResourceCatalog Catalog => catalog;
 
@@ -398,7 +410,7 @@ internal sealed class ObjectStore
             }
             else
             {
-                foreach (var (version, eventType, obj) in history.GetValueOrDefault(type.StorageKey) ?? [])
+                foreach (var (version, eventType, obj, _) in history.GetValueOrDefault(type.StorageKey) ?? [])
                 {
                     if (version > since && watcher.Wants(obj))
                         channel.Writer.TryWrite(new WatchEvent(eventType, Out(type, obj)));
@@ -469,12 +481,13 @@ internal sealed class ObjectStore
     {
         if (!history.TryGetValue(type.StorageKey, out var changes))
         {
-            changes = new Queue<(long, string, JsonObject)>();
+            changes = new Queue<(long, string, JsonObject, DateTimeOffset)>();
             history[type.StorageKey] = changes;
         }
 
-        changes.Enqueue((resourceVersion, eventType, obj));
-        if (changes.Count > HistoryPerKind)
+        var now = time.GetUtcNow();
+        changes.Enqueue((resourceVersion, eventType, obj, now));
+        while (changes.Count > HistoryPerKind || (changes.Count > HistoryMinimum && now - changes.Peek().At > HistoryFreshness))
             historyFloor[type.StorageKey] = changes.Dequeue().Version;
         foreach (var watcher in watchers)
         {

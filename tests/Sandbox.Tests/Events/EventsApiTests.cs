@@ -221,6 +221,34 @@ public sealed class EventsApiTests : IClassFixture<SandboxFixture>
         Assert.Equal(("ERROR", 410, "Expired"), (error["type"]!.ToString(), error["object"]!["code"]!.GetValue<int>(), error["object"]!["reason"]!.ToString()));
     }
 
+    [Theory]
+    [InlineData(0, false)]
+    [InlineData(2, true)]
+    public async Task Watch_FromAVersionBeyondTheNewestHundredChanges_Is410OnlyOnceTheyAreOlderThanTheFreshness(int minutesLater, bool expired)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 5, 12, 0, 0, TimeSpan.Zero));
+        await using var sandbox = await SandboxServer.StartAsync(new SandboxOptions { TimeProvider = time });
+        using var client = sandbox.CreateClient();
+        await sandbox.Seed.NamespaceAsync("demo");
+        var start = (await client.EventsV1.ListNamespacedEventAsync("demo")).Metadata.ResourceVersion;
+        for (var i = 0; i < 150; i++)
+            await client.EventsV1.CreateNamespacedEventAsync(Recorded("demo", $"e.{i}"), "demo");
+
+        // 150 changes, more than the 100 the watch history keeps however old (ObjectStore.HistoryMinimum); one more
+        // after the wait: the history is trimmed as changes come in.
+        time.Advance(TimeSpan.FromMinutes(minutesLater));
+        await client.EventsV1.CreateNamespacedEventAsync(Recorded("demo", "last.1"), "demo");
+        using var http = new HttpClient { BaseAddress = sandbox.BaseUrl };
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        using var response = await http.GetAsync(new Uri($"/apis/events.k8s.io/v1/namespaces/demo/events?watch=true&resourceVersion={start}", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, stop.Token);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(stop.Token));
+        var first = JsonNode.Parse((await reader.ReadLineAsync(stop.Token))!)!;
+
+        // Fresh, all 151 changes are replayed from the oldest; past the freshness only the newest 100 are kept.
+        Assert.Equal(expired ? ("ERROR", "Expired") : ("ADDED", "e.0"),
+            (first["type"]!.ToString(), expired ? first["object"]!["reason"]!.ToString() : first["object"]!["metadata"]!["name"]!.ToString()));
+    }
+
     [Fact]
     public async Task Event_NotWrittenForItsTimeToLive_IsDeleted()
     {
