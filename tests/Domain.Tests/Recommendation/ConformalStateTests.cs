@@ -81,7 +81,7 @@ public sealed class ConformalStateTests
 
     [Theory]
     [InlineData(1.0, 0.02 * 0.05)] // a storm of misses stops at risk × 0.05
-    [InlineData(0.0, 0.02 * 5)]    // a long calm stops at risk × 5
+    [InlineData(0.0, 0.02 * 10)]   // a long calm stops at risk × 10
     public void Observe_ManyMissesOrHits_LevelStaysWithinItsSpan(double used, double expected)
     {
         var state = ConformalState.Start(0.02, 100, adaptationRate: 0.5);
