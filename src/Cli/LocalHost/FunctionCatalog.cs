@@ -38,6 +38,19 @@ public sealed class FunctionCatalog
 
     public static FunctionCatalog FromAssembly(Assembly assembly)
     {
+        // One reading at a time. The test suites build several hosts at once, and once, in a full run, a reading missed
+        // a queue trigger (CollectBatch "cannot bind" its message; the same tests pass alone): two readings racing is
+        // the likeliest cause, not a proven one. A catalog is read once per host, so the lock costs nothing that matters.
+        lock (Reading)
+        {
+            return Read(assembly);
+        }
+    }
+
+    private static readonly object Reading = new();
+
+    private static FunctionCatalog Read(Assembly assembly)
+    {
         var http = new List<HttpFunction>();
         var timers = new List<TimerFunction>();
         var queues = new List<QueueFunction>();
