@@ -89,7 +89,7 @@ public static class ForecastPlanner
                 Outcome = ForecastOutcome.Observed,
                 Detail = Observed,
                 // Ready is written only when it says something new: a steady observation tick writes no status.
-                Items = SameCondition(target.Status.Condition(TargetConditionTypes.Ready), ready)
+                Items = ready.SaysTheSameAs(target.Status.Condition(TargetConditionTypes.Ready))
                     ? saves
                     : [new ReportCondition(key, uid, StatusUpdate.Setting(ready), Observed), .. saves],
                 Series = recommendation.Series,
@@ -114,7 +114,7 @@ public static class ForecastPlanner
             ? SuggestionEligibility.BeforeWorkload(spec, suggestion, null)
             : SuggestionEligibility.Check(spec, suggestion, gate ?? throw new ArgumentNullException(nameof(gate), "An autonomous target's publication needs the gate's decision."), resolved, recommendation.ReplicasProblem);
         var held = target.Status.LatestSuggestion;
-        if (held?.SuggestionUID is { } heldUid && SamePublishedValues(held, suggestion) && SameCondition(target.Status.Condition(TargetConditionTypes.Ready), ready)
+        if (held?.SuggestionUID is { } heldUid && SamePublishedValues(held, suggestion) && ready.SaysTheSameAs(target.Status.Condition(TargetConditionTypes.Ready))
             && (heldRefusal is null || heldRefusal == eligibility.Refusal))
         {
             if (now - held.Start < (refreshAfter ?? ForecastOptions.DefaultSuggestionRefresh))
@@ -132,8 +132,15 @@ public static class ForecastPlanner
 
             // The refresh moves start and end only: the same UID, so the apply stage still has nothing to do, and the
             // history already holds this suggestion.
-            var refreshed = suggestion with { SuggestionUID = heldUid };
-            var again = new SuggestionRecord(now, refreshed, eligibility.IsEligible, eligibility.Reason);
+            return Publishing(suggestion with { SuggestionUID = heldUid }, $"suggestion {heldUid} is refreshed (start and end): {eligibility.Reason}", history: false);
+        }
+
+        return Publishing(suggestion, eligibility.Reason, history: true);
+
+        ForecastPlan Publishing(Suggestion published, string reason, bool history)
+        {
+            var record = new SuggestionRecord(now, published, eligibility.IsEligible, eligibility.Reason);
+            ForecastItem[] recorded = history ? [new RecordHistory(key, uid, record, $"suggestion {suggestionUid} joins the history")] : [];
             return new ForecastPlan
             {
                 Target = target,
@@ -141,31 +148,15 @@ public static class ForecastPlanner
                 Detail = eligibility.Reason,
                 Items =
                 [
-                    new PublishSuggestion(key, uid, new StatusUpdate { LatestSuggestion = refreshed, Conditions = [ready] }, eligibility.IsEligible, $"suggestion {heldUid} is refreshed (start and end): {eligibility.Reason}") { Eligibility = eligibility },
+                    new PublishSuggestion(key, uid, new StatusUpdate { LatestSuggestion = published, Conditions = [ready] }, eligibility.IsEligible, reason) { Eligibility = eligibility },
                     .. saves,
+                    .. recorded,
                 ],
                 Series = recommendation.Series,
-                Published = again,
+                Published = record,
                 Ready = ready,
             };
         }
-
-        var record = new SuggestionRecord(now, suggestion, eligibility.IsEligible, eligibility.Reason);
-        return new ForecastPlan
-        {
-            Target = target,
-            Outcome = ForecastOutcome.Published,
-            Detail = eligibility.Reason,
-            Items =
-            [
-                new PublishSuggestion(key, uid, new StatusUpdate { LatestSuggestion = suggestion, Conditions = [ready] }, eligibility.IsEligible, eligibility.Reason) { Eligibility = eligibility },
-                .. saves,
-                new RecordHistory(key, uid, record, $"suggestion {suggestionUid} joins the history"),
-            ],
-            Series = recommendation.Series,
-            Published = record,
-            Ready = ready,
-        };
     }
 
     /// <summary>
@@ -181,13 +172,6 @@ public static class ForecastPlanner
         if (a.ResourceRecommendations is null || b.ResourceRecommendations is null)
             return a.ResourceRecommendations is null && b.ResourceRecommendations is null;
         return a.ResourceRecommendations.SequenceEqual(b.ResourceRecommendations);
-    }
-
-    /// <summary>Whether <paramref name="held"/> already says what <paramref name="next"/> says (type, status, reason, message, observed generation): writing it would change nothing but the time.</summary>
-    public static bool SameCondition(TargetCondition? held, TargetCondition next)
-    {
-        ArgumentNullException.ThrowIfNull(next);
-        return next.SaysTheSameAs(held);
     }
 
     /// <summary>The conditions that report a target that cannot be forecast this pass (an error, or its time budget ran out).</summary>
