@@ -36,6 +36,10 @@ public sealed class Unenrollment(
         ArgumentNullException.ThrowIfNull(actor);
         for (var attempt = 1; ; attempt++)
         {
+            // The record is read before the target. A finished unenroll marks the AST deleted before it deletes the
+            // record, so a caller that finds no record then sees the AST deleting or gone, never a stale live copy it
+            // would start a second unenroll (and a second audit record) from.
+            var stored = await store.GetAsync(key, cancellationToken);
             AIScaleTarget? target;
             TargetMetadata metadata;
             try
@@ -53,7 +57,7 @@ public sealed class Unenrollment(
             EnrolledTarget? record;
             try
             {
-                record = await store.GetAsync(key, cancellationToken);
+                record = stored;
                 if (record is not null && record.Uid != uid)
                 {
                     // The state of a target that no longer exists: cleaned up before this one is unenrolled.
@@ -82,6 +86,13 @@ public sealed class Unenrollment(
                             Unenroll = progress,
                         },
                         cancellationToken);
+                    if (!await IsStillThereAsync(key, uid, cancellationToken))
+                    {
+                        // Deleted since it was read: an unenroll that finished in between wrote the audit record and
+                        // deleted its own record just before this one was created. This record goes again.
+                        await DeleteRecordAsync(key, uid, cancellationToken);
+                        continue;
+                    }
                 }
                 else if (record.Unenroll is null)
                 {

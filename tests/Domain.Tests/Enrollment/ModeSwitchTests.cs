@@ -139,6 +139,9 @@ internal sealed class MemoryEnrollmentStore : IEnrollmentStore
 
     public void Seed(EnrolledTarget record) => Current = record with { ETag = "e" + ++_version };
 
+    /// <summary>Another writer deleted the record.</summary>
+    public void Clear() => Current = null;
+
     public Task<EnrolledTarget?> GetAsync(TargetKey key, CancellationToken cancellationToken) =>
         Task.FromResult(Current is { } c && c.Key == key ? c : null);
 

@@ -74,4 +74,37 @@ public sealed class UnenrollmentTests
         Assert.Equal(("alice", 0), (_store.Current?.Unenroll?.Actor, _appended.Count));
         _purger.VerifyNoOtherCalls();
     }
+
+    [Fact]
+    public async Task UnenrollAsync_AnotherCallerFinishesBetweenItsReads_WritesNoSecondAuditRecord()
+    {
+        // The other caller finishes the whole unenroll (record deleted, AST deleting) just after this one read the target.
+        var reads = 0;
+        _targets.Setup(t => t.GetAsync(Key, It.IsAny<CancellationToken>()))
+            .Callback(() =>
+            {
+                if (++reads == 1)
+                    _store.Clear();
+            })
+            .ReturnsAsync(() => reads == 1 ? _target : TargetBuilder.Target().Vertical(TargetMode.Autonomous).Deleting().Build());
+
+        await Unenrollment().UnenrollAsync(Key, Actor.Declared("alice"), null, CancellationToken.None);
+
+        Assert.Equal((0, (EnrolledTarget?)null), (_appended.Count, _store.Current));
+    }
+
+    [Fact]
+    public async Task UnenrollAsync_NeverSyncedTargetUnenrolledMeanwhile_DropsItsNewRecordAndWritesNoAuditRecord()
+    {
+        // No record yet; between this caller's reads another one creates a record, finishes and deletes it again.
+        _store.Clear();
+        var reads = 0;
+        _targets.Setup(t => t.GetAsync(Key, It.IsAny<CancellationToken>()))
+            .Callback(() => reads++)
+            .ReturnsAsync(() => reads == 1 ? _target : TargetBuilder.Target().Vertical(TargetMode.Autonomous).Deleting().Build());
+
+        await Unenrollment().UnenrollAsync(Key, Actor.Declared("alice"), null, CancellationToken.None);
+
+        Assert.Equal((0, (EnrolledTarget?)null), (_appended.Count, _store.Current));
+    }
 }
