@@ -20,7 +20,7 @@ public static class BacktestCommand
           --min-lookback 24h         min_lookback_to_scale; scoring starts there for every policy
           --retrain-every 6h         model retraining cadence
           --scale-up 10%|N           scaling_behavior.scale_up: least raise, percent of the bound or absolute (default 10%)
-          --scale-down 10%|N         scaling_behavior.scale_down: least lowering worth a change (default 7%)
+          --scale-down 7%|N          scaling_behavior.scale_down: least lowering worth a change (default 7%)
           --lower-after 30m          how long a lower bound must have lasted before it is taken (default 30m)
           --max-changes-per-day N    scaling_behavior.max_changes_per_day: the change budget (default 48)
           --upper [PATH=]N           the most a series can use, like a spec upperbound: for every series, or for

@@ -140,6 +140,7 @@ public static class PassBenchCommand
 
     private static async Task<TickReport> MeasureTickAsync(PassWorld world, int targets, BudgetFigures budget, CancellationToken cancellationToken)
     {
+        var (loadedBefore, savedBefore) = (world.States.Loaded, world.States.Saved);
         world.Recorder.Arm();
         var start = Stopwatch.GetTimestamp();
         var forecast = await RunStageAsync(world, BatchStage.Forecast, cancellationToken);
@@ -179,7 +180,7 @@ public static class PassBenchCommand
             ForecastOutcomes = Outcomes(forecastDone, Enum.GetNames<ForecastOutcome>()),
             ApplyOutcomes = Outcomes(applyDone, Enum.GetNames<ApplyOutcome>()),
             Models = new ModelFigures(
-                calls.Count(c => c.Kind == "table GET Models"), calls.Count(c => c.Kind == "table PUT Models"),
+                world.States.Loaded - loadedBefore, world.States.Saved - savedBefore,
                 calls.Count(c => c.Kind == "blob GET models"), calls.Count(c => c.Kind == "blob PUT models")),
             Calls = [.. calls.GroupBy(c => c.Kind)
                 .Select(g => new CallFigures(g.Key, g.Count(), Seconds(g.Sum(c => c.End - c.Start)),

@@ -96,8 +96,10 @@ public sealed record BudgetFigures(double Qps, int Burst);
 /// <summary>A request rate: the mean over the tick and the most requests started in one one-second window.</summary>
 public sealed record RateFigures(double Mean, int Max);
 
-/// <summary>Stored models read (<c>blob GET models</c>) and written (<c>blob PUT models</c>, a retraining) in a tick.</summary>
-/// <summary>The forecaster states a tick loaded and saved (their memory rows), and the model blobs it read (not held by the instance) and wrote (retrained).</summary>
+/// <summary>
+/// The forecaster states (series) a tick loaded and saved, however few requests that took (a target's states share one
+/// table query and one transaction), and the model blobs it read (not held by the instance) and wrote (retrained).
+/// </summary>
 public sealed record ModelFigures(int Loaded, int Saved, int BlobReads, int BlobWrites);
 
 /// <summary>

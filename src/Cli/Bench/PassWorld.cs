@@ -67,6 +67,9 @@ public sealed class PassWorld : IAsyncDisposable
     /// <summary>Records the calls of the app's Kubernetes and Storage clients while armed.</summary>
     public IoRecorder Recorder { get; }
 
+    /// <summary>The app's forecaster state store, counting the states loaded and saved.</summary>
+    public CountingModelStore States => services.GetRequiredService<CountingModelStore>();
+
     /// <summary>The forecast stage as the app wires it.</summary>
     public ForecastStage Forecast => services.GetRequiredService<ForecastStage>();
 
@@ -125,6 +128,8 @@ public sealed class PassWorld : IAsyncDisposable
                 .AddSingleton(FunctionCatalog.FromAssembly(typeof(HealthFunction).Assembly))
                 .AddSingleton(new LocalHostOptions { QueueWorkers = options.Workers })
                 .AddSingleton(QueueHostOptions.FromAppHostJson())
+                .AddSingleton(sp => new CountingModelStore(ActivatorUtilities.CreateInstance<ForecasterStateStore>(sp)))
+                .AddSingleton<IModelStore>(sp => sp.GetRequiredService<CountingModelStore>())
                 .BuildServiceProvider(new ServiceProviderOptions { ValidateOnBuild = false });
             var workers = ActivatorUtilities.CreateInstance<QueueWorkers>(services);
             await workers.StartAsync(cancellationToken);

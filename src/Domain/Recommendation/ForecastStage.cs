@@ -108,8 +108,20 @@ public sealed class ForecastStage(
         var outcomes = new List<ForecastItemOutcome>();
         await steps.RunAsync(StageSteps.Act, async () =>
         {
+            // The plan's state saves are contiguous: carried out together, at the place of the first, in one write.
+            var saves = plan.Items.OfType<SaveModel>().ToList();
             foreach (var item in plan.Items.Where(i => i.Kind is not ForecastItemKind.RecordHistory))
-                outcomes.Add(await CarryOutAsync(target, item, cancellationToken));
+            {
+                if (item is not SaveModel)
+                {
+                    outcomes.Add(await CarryOutAsync(target, item, cancellationToken));
+                }
+                else if (ReferenceEquals(item, saves[0]))
+                {
+                    await models.SaveAllAsync(target.Metadata.Uid, saves.Select(m => new SeriesState(m.Series, m.State)).ToList(), cancellationToken);
+                    outcomes.AddRange(saves.Select(m => new ForecastItemOutcome(m, Done: true)));
+                }
+            }
         });
         await steps.RunAsync(StageSteps.Record, async () =>
         {
@@ -134,20 +146,11 @@ public sealed class ForecastStage(
         var stored = series.Count == 0
             ? new Dictionary<string, IReadOnlyList<UsageBlock>>()
             : await usage.ListAsync(target.Metadata.Uid, series, now - recommender.UsageWindow, cancellationToken);
-        var states = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (var name in series.Where(s => stored.TryGetValue(s, out var blocks) && blocks.Count > 0))
-        {
-            var state = await models.LoadAsync(target.Metadata.Uid, name, cancellationToken);
-            if (state is null)
-                continue;
-            await using (state)
-            {
-                using var buffer = new MemoryStream();
-                await state.CopyToAsync(buffer, cancellationToken);
-                states[name] = buffer.ToArray();
-            }
-        }
-
+        // All the target's forecaster states in one read (they share its partition).
+        var withUsage = series.Where(s => stored.TryGetValue(s, out var blocks) && blocks.Count > 0).ToList();
+        IReadOnlyDictionary<string, byte[]> states = withUsage.Count == 0
+            ? new Dictionary<string, byte[]>(StringComparer.Ordinal)
+            : await models.LoadAllAsync(target.Metadata.Uid, withUsage, cancellationToken);
         return new RecommendationInput(resolved, stored, states, now);
     }
 
@@ -161,10 +164,6 @@ public sealed class ForecastStage(
                 break;
             case ReportCondition report:
                 await cluster.UpdateStatusAsync(target, report.Status.ApplyTo, cancellationToken);
-                break;
-            case SaveModel save:
-                using (var state = new MemoryStream(save.State, writable: false))
-                    await models.SaveAsync(save.TargetUid, save.Series, state, cancellationToken);
                 break;
             case RecordHistory record:
                 await history.AppendAsync(record.TargetUid, record.Record, cancellationToken);

@@ -17,7 +17,8 @@ namespace Thoras.Infrastructure.Storage;
 /// <item>the <b>memory</b> section, written after every forecast, in Table Storage: table <c>&lt;prefix&gt;Models</c>,
 /// partition = target UID, row = resource, with the SHA-256 of the model section it goes with.</item>
 /// </list>
-/// A forecast tick therefore costs a table read and a table write per series, and a blob read only when this instance
+/// A forecast tick therefore costs one table query and one table transaction per target (its series share the
+/// partition: <see cref="LoadAllAsync"/>, <see cref="SaveAllAsync"/>), and a blob read only when this instance
 /// does not already hold that model (a bounded in-memory cache keyed by the hash) and a blob write only after a
 /// retraining. Blob operations are priced 14 (reads) to 180 (writes) times a table transaction (docs/cost.md).
 /// </summary>
@@ -50,30 +51,47 @@ public sealed class ForecasterStateStore : IModelStore
     public async Task SaveAsync(string targetUid, string resource, Stream state, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(state);
-        var name = BlobName(targetUid, resource);
-        byte[] bytes;
-        using (var buffer = new MemoryStream())
-        {
-            await state.CopyToAsync(buffer, cancellationToken);
-            bytes = buffer.ToArray();
-        }
-
-        var split = UsageForecaster.ModelSectionLength(bytes);
-        var model = bytes[..split];
-        var hash = Convert.ToHexString(SHA256.HashData(model));
-        if (!cache.Holds(name, hash))
-        {
-            await CreatingAsync(() => container.GetBlobClient(name).UploadAsync(new BinaryData(model), overwrite: true, cancellationToken), () => container.CreateIfNotExistsAsync(cancellationToken: cancellationToken));
-            cache.Put(name, hash, model);
-        }
-
-        var row = new TableEntity(targetUid, resource) { ["ModelHash"] = hash, ["Memory"] = bytes[split..] };
+        using var buffer = new MemoryStream();
+        await state.CopyToAsync(buffer, cancellationToken);
+        var row = await StoreModelAsync(targetUid, resource, buffer.ToArray(), cancellationToken);
         await CreatingAsync(() => table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken), () => table.CreateIfNotExistsAsync(cancellationToken));
+    }
+
+    /// <summary>
+    /// Stores each retrained model in its blob, then every memory row in one table transaction (the rows share the
+    /// target's partition; at most <see cref="TableRows.MaxBatch"/> per transaction): one table write per target and
+    /// forecast instead of one per series.
+    /// </summary>
+    public async Task SaveAllAsync(string targetUid, IReadOnlyList<SeriesState> states, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(states);
+        if (states.Select(s => s.Resource).Distinct(StringComparer.Ordinal).Count() != states.Count)
+        {
+            throw new ArgumentException("Each resource may be saved once per call.", nameof(states));
+        }
+
+        var rows = new List<TableEntity>(states.Count);
+        foreach (var state in states)
+        {
+            rows.Add(await StoreModelAsync(targetUid, state.Resource, state.State, cancellationToken));
+        }
+
+        foreach (var chunk in rows.Chunk(TableRows.MaxBatch))
+        {
+            if (chunk.Length == 1)
+            {
+                await CreatingAsync(() => table.UpsertEntityAsync(chunk[0], TableUpdateMode.Replace, cancellationToken), () => table.CreateIfNotExistsAsync(cancellationToken));
+                continue;
+            }
+
+            await CreatingAsync(
+                () => table.SubmitTransactionAsync(chunk.Select(r => new TableTransactionAction(TableTransactionActionType.UpsertReplace, r)), cancellationToken),
+                () => table.CreateIfNotExistsAsync(cancellationToken));
+        }
     }
 
     public async Task<Stream?> LoadAsync(string targetUid, string resource, CancellationToken cancellationToken)
     {
-        var name = BlobName(targetUid, resource);
         TableEntity? row;
         try
         {
@@ -85,6 +103,74 @@ public sealed class ForecasterStateStore : IModelStore
             row = null; // No table yet.
         }
 
+        var whole = await JoinAsync(targetUid, resource, row, cancellationToken);
+        return whole is null ? null : new MemoryStream(whole, writable: false);
+    }
+
+    /// <summary>
+    /// Reads the memory rows of all <paramref name="resources"/> in one query of the target's partition, then each
+    /// model from this instance's cache or its blob; a resource with neither is left out.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, byte[]>> LoadAllAsync(string targetUid, IReadOnlyCollection<string> resources, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(resources);
+        var states = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        if (resources.Count == 0)
+        {
+            return states;
+        }
+
+        foreach (var resource in resources)
+        {
+            BlobName(targetUid, resource); // Refuses a bad name before any request, as a single load does.
+        }
+
+        var rows = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
+        try
+        {
+            var filter = TableClient.CreateQueryFilter($"PartitionKey eq {targetUid}");
+            await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["RowKey", "ModelHash", "Memory"], cancellationToken: cancellationToken))
+            {
+                rows[row.RowKey] = row;
+            }
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            // No table yet: only states saved before the split (one blob each) can exist.
+        }
+
+        foreach (var resource in resources.Distinct(StringComparer.Ordinal))
+        {
+            if (await JoinAsync(targetUid, resource, rows.GetValueOrDefault(resource), cancellationToken) is { } whole)
+            {
+                states[resource] = whole;
+            }
+        }
+
+        return states;
+    }
+
+    /// <summary>Writes the model section of <paramref name="bytes"/> to its blob unless this instance knows it is there; returns the memory row.</summary>
+    private async Task<TableEntity> StoreModelAsync(string targetUid, string resource, byte[] bytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bytes);
+        var name = BlobName(targetUid, resource);
+        var split = UsageForecaster.ModelSectionLength(bytes);
+        var model = bytes[..split];
+        var hash = Convert.ToHexString(SHA256.HashData(model));
+        if (!cache.Holds(name, hash))
+        {
+            await CreatingAsync(() => container.GetBlobClient(name).UploadAsync(new BinaryData(model), overwrite: true, cancellationToken), () => container.CreateIfNotExistsAsync(cancellationToken: cancellationToken));
+            cache.Put(name, hash, model);
+        }
+
+        return new TableEntity(targetUid, resource) { ["ModelHash"] = hash, ["Memory"] = bytes[split..] };
+    }
+
+    /// <summary>The whole state of one resource from its memory row (null: none) and its model; null when there is no model.</summary>
+    private async Task<byte[]?> JoinAsync(string targetUid, string resource, TableEntity? row, CancellationToken cancellationToken)
+    {
+        var name = BlobName(targetUid, resource);
         var hash = row?.GetString("ModelHash");
         var model = hash is not null ? cache.Get(name, hash) : null;
         if (model is null)
@@ -108,7 +194,7 @@ public sealed class ForecasterStateStore : IModelStore
         var whole = new byte[model.Length + memory.Length];
         model.CopyTo(whole, 0);
         memory.CopyTo(whole, model.Length);
-        return new MemoryStream(whole, writable: false);
+        return whole;
     }
 
     public async Task DeleteAllAsync(string targetUid, CancellationToken cancellationToken)

@@ -51,6 +51,8 @@ public sealed class PassBenchTests
         // retrained); in the second every model is already in memory.
         Assert.Equal((6, 0), (report.Ticks[0].Models.BlobReads, report.Ticks[0].Models.BlobWrites));
         Assert.Equal((6, 0, 0), (report.Ticks[1].Models.Loaded, report.Ticks[1].Models.BlobReads, report.Ticks[1].Models.BlobWrites));
+        // A target's two states are read in one query of its partition: 3 reads for 6 states.
+        Assert.Contains(report.Ticks[1].Calls, c => c.Kind == "table GET Models" && c.Count == 3);
         Assert.Equal(3, report.Ticks[1].ForecastOutcomes.Values.Sum());
         Assert.Equal(0, report.Ticks[1].ForecastOutcomes["NotDue"]);
         Assert.Equal(0, report.Ticks[1].Poison);

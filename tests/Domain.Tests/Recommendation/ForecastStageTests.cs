@@ -13,6 +13,7 @@ namespace Thoras.Domain.Tests.Recommendation;
 public sealed class ForecastStageTests
 {
     private static readonly DateTimeOffset Now = new(2026, 1, 10, 12, 0, 0, TimeSpan.Zero);
+    private static readonly string[] AppSeries = ["container:app:cpu", "container:app:memory"];
 
     [Fact]
     public async Task RunOnce_ObservationMode_PublishesNoSuggestion()
@@ -34,6 +35,24 @@ public sealed class ForecastStageTests
         var pass = await world.Stage.RunOnceAsync(CancellationToken.None);
 
         Assert.Equal(["container:app:cpu", "container:app:memory"], pass.Targets.Single().Series.Select(s => s.Series));
+    }
+
+    [Fact]
+    public async Task RunOnce_TargetWithTwoSeries_ReadsAndSavesTheirStatesInOneCallEach()
+    {
+        // Two days of 5-minute blocks: enough to train, so both series have a state to save.
+        var world = new StageWorld(ATarget.Vertical(TargetMode.Observation), historyBlocks: 2 * 288);
+
+        await world.Stage.RunOnceAsync(CancellationToken.None);
+
+        world.Models.Verify(
+            m => m.LoadAllAsync("uid-web", It.Is<IReadOnlyCollection<string>>(r => r.Order(StringComparer.Ordinal).SequenceEqual(AppSeries)), It.IsAny<CancellationToken>()),
+            Times.Once);
+        world.Models.Verify(
+            m => m.SaveAllAsync("uid-web", It.Is<IReadOnlyList<SeriesState>>(s => s.Select(x => x.Resource).SequenceEqual(AppSeries) && s.All(x => x.State.Length > 0)), It.IsAny<CancellationToken>()),
+            Times.Once);
+        world.Models.Verify(m => m.SaveAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<Stream>(), It.IsAny<CancellationToken>()), Times.Never);
+        world.Models.Verify(m => m.LoadAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Never);
     }
 
     [Fact]
@@ -364,6 +383,8 @@ public sealed class ForecastStageTests
                     return (IReadOnlyDictionary<string, IReadOnlyList<UsageBlock>>)series.ToDictionary(s => s, _ => (IReadOnlyList<UsageBlock>)hour);
                 });
             Pause.Setup(s => s.ReadAsync(It.IsAny<CancellationToken>())).ReturnsAsync(PauseState.Running);
+            Models.Setup(m => m.LoadAllAsync(It.IsAny<string>(), It.IsAny<IReadOnlyCollection<string>>(), It.IsAny<CancellationToken>()))
+                .ReturnsAsync(new Dictionary<string, byte[]>());
             var mirror = Mock.Of<IPauseMirror>(m => m.ReadAsync(It.IsAny<CancellationToken>()) == Task.FromResult(MirrorObservation.Missing));
             var gate = new SuggestionGate(Pause.Object, mirror, new PauseOptions());
             options ??= new ForecastOptions();

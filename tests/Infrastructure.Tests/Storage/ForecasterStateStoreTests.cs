@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using Azure.Core;
+using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Thoras.Domain.Forecasting;
 using Thoras.Domain.Recommendation;
@@ -185,6 +188,101 @@ public sealed class ForecasterStateStoreTests(AzuriteFixture azurite) : IClassFi
         var rows = azurite.Tables.GetTableClient(names.Table("Models")).Query<TableEntity>().Select(r => r.PartitionKey).ToList();
         Assert.Equal(["uid-2"], rows);
         Assert.Null(await store.LoadAsync("uid-1", "cpu", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task SaveAllAsync_ThreeSeries_OneTableRequestAndLoadAllReadsThemInOne()
+    {
+        var names = azurite.NewNames();
+        var requests = new RequestLog();
+        var options = new TableClientOptions();
+        options.AddPolicy(requests, HttpPipelinePosition.PerCall);
+        var store = new ForecasterStateStore(azurite.Blobs, new TableServiceClient(azurite.ConnectionString, options), names);
+        var (first, sameModel, retrained) = States();
+        await store.SaveAsync("uid-0", "cpu", new MemoryStream(first), CancellationToken.None); // Creates the table.
+        requests.Clear();
+
+        await store.SaveAllAsync("uid-1", [new("cpu", first), new("memory", sameModel), new("total", retrained)], CancellationToken.None);
+        var written = requests.Take();
+        var loaded = await new ForecasterStateStore(azurite.Blobs, new TableServiceClient(azurite.ConnectionString, options), names)
+            .LoadAllAsync("uid-1", ["cpu", "memory", "total", "replicas"], CancellationToken.None);
+
+        Assert.Equal(["POST $batch"], written);
+        Assert.Equal(["GET Models()"], requests.Take());
+        Assert.Equal(["cpu", "memory", "total"], loaded.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(first, loaded["cpu"]);
+        Assert.Equal(sameModel, loaded["memory"]);
+        Assert.Equal(retrained, loaded["total"]);
+    }
+
+    [Fact]
+    public async Task LoadAllAsync_NoTableYet_OnlyStatesFromBeforeTheSplit()
+    {
+        var names = azurite.NewNames();
+        var container = azurite.Blobs.GetBlobContainerClient(names.Container("models"));
+        await container.CreateIfNotExistsAsync();
+        await container.GetBlobClient("uid-1/cpu.model").UploadAsync(new BinaryData(new byte[] { 3, 0, 0, 0, 7, 7 }));
+
+        var loaded = await new ForecasterStateStore(azurite.Blobs, azurite.Tables, names).LoadAllAsync("uid-1", ["cpu", "memory"], CancellationToken.None);
+
+        Assert.Equal(["cpu"], loaded.Keys);
+        Assert.Equal([3, 0, 0, 0, 7, 7], loaded["cpu"]);
+    }
+
+    [Fact]
+    public async Task SaveAllAsync_ThenSaveAllOfOneSeries_ReplacesOnlyThatOne()
+    {
+        var names = azurite.NewNames();
+        var store = new ForecasterStateStore(azurite.Blobs, azurite.Tables, names);
+        var (first, _, retrained) = States();
+        await store.SaveAllAsync("uid-1", [new("cpu", first), new("memory", first)], CancellationToken.None);
+
+        await store.SaveAllAsync("uid-1", [new("memory", retrained)], CancellationToken.None);
+
+        var loaded = await store.LoadAllAsync("uid-1", ["cpu", "memory"], CancellationToken.None);
+        Assert.Equal(first, loaded["cpu"]);
+        Assert.Equal(retrained, loaded["memory"]);
+    }
+
+    [Fact]
+    public async Task SaveAllAsync_SameSeriesTwice_Refused()
+    {
+        await Assert.ThrowsAsync<ArgumentException>(
+            () => NewStore().SaveAllAsync("uid-1", [new("cpu", [1]), new("cpu", [2])], CancellationToken.None));
+    }
+
+    /// <summary>The method and the last path segment of every request a client sends (a table's name ends with its own).</summary>
+    private sealed class RequestLog : HttpPipelinePolicy
+    {
+        private readonly ConcurrentQueue<string> requests = new();
+
+        public void Clear() => requests.Clear();
+
+        public List<string> Take()
+        {
+            var taken = requests.ToList();
+            requests.Clear();
+            return taken;
+        }
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Record(message);
+            ProcessNext(message, pipeline);
+        }
+
+        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Record(message);
+            return ProcessNextAsync(message, pipeline);
+        }
+
+        private void Record(HttpMessage message)
+        {
+            var last = message.Request.Uri.Path.Split('/')[^1];
+            // A table's name carries the test's prefix; only its own name (Models) is kept.
+            requests.Enqueue($"{message.Request.Method} {(last.Contains("Models", StringComparison.Ordinal) ? last[last.IndexOf("Models", StringComparison.Ordinal)..] : last)}");
+        }
     }
 
     /// <summary>Three states of one real recommender: after a forecast, 15 minutes later (same model), and after a retraining.</summary>
