@@ -27,7 +27,8 @@ namespace Thoras.Domain.Recommendation;
 /// </example>
 public sealed class SeriesRecommender
 {
-    private const int StateVersion = 4;
+    /// <summary>5: the saved conformal scores and scale are in units of the last day's volatility only.</summary>
+    private const int StateVersion = 5;
     private const int ModelHeader = sizeof(int) + sizeof(double) + sizeof(long) + sizeof(long);
     private readonly ForecastSettings settings;
     private readonly PeakPredictor predictor;

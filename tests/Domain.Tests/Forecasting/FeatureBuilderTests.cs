@@ -113,6 +113,39 @@ public sealed class FeatureBuilderTests
             FeatureBuilder.Build(history, 0, 11, UsageSeriesBuilder.Monday, Horizon, new float[FeatureBuilder.Count]));
     }
 
+    [Theory]
+    [InlineData(0, 400, -1, 0, 287)]    // constant usage: the least scale
+    [InlineData(0, 400, 399, 1, 287)]   // a jump in the last hour counts once among the day's 287 pairs, not half the hour's
+    [InlineData(0, 400, 200, 2, 287)]   // a spike older than an hour but inside the day counts in full (up and down)
+    [InlineData(0, 400, 100, 0, 287)]   // a spike older than a day is not read
+    [InlineData(0, 100, 50, 2, 99)]     // a history younger than a day: its 99 pairs
+    [InlineData(300, 400, 250, 0, 99)]  // a spike before the window is not read
+    [InlineData(300, 400, 350, 2, 99)]  // the window cuts the day to 99 pairs
+    public void Scale_OneSpike_LeastScalePlusTheDaysMeanLogStep(int windowStart, int t, int spikeAt, int jumps, int pairs)
+    {
+        // Level 5, one block at 10, epsilon 0.05: each step onto or off the spike is ln(10.05 / 5.05).
+        var blocks = new UsageSeriesBuilder().WithConstant(400, 5).Build();
+        if (spikeAt >= 0)
+        {
+            blocks[spikeAt] = blocks[spikeAt] with { Max = 10 };
+        }
+
+        var scale = FeatureBuilder.Scale(History(blocks), windowStart, t);
+
+        Assert.Equal(0.005 + (jumps * Math.Log(10.05 / 5.05) / pairs), scale, 12);
+    }
+
+    [Fact]
+    public void Scale_NoNeighbouringMeasuredPairInTheDay_LeastScale()
+    {
+        // Measured blocks alternate 5 and 10 with a gap between each two: no step between measured neighbours.
+        var blocks = new UsageSeriesBuilder().WithConstant(400, 5).Build()
+            .Select((b, i) => i % 2 == 1 ? b with { Count = 0 } : b with { Max = i % 4 == 0 ? 5 : 10 })
+            .ToList();
+
+        Assert.Equal(0.005, FeatureBuilder.Scale(History(blocks), 0, 400), 12);
+    }
+
     private static float[] Features(IReadOnlyList<UsageBlock> blocks, int windowStart, int t)
     {
         var features = new float[FeatureBuilder.Count];

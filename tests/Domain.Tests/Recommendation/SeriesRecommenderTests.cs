@@ -203,15 +203,18 @@ public sealed class SeriesRecommenderTests
     [Theory]
     [InlineData(new byte[] { })]
     [InlineData(new byte[] { 3, 0, 0, 0, 1, 2, 3 })]  // another version: all one section
+    [InlineData(new byte[] { 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 })]  // version 4 (scores scaled by half the hour's volatility)
     public void ModelSectionLength_NotThisVersionsState_WholeLength(byte[] state)
     {
         Assert.Equal(state.Length, SeriesRecommender.ModelSectionLength(state));
     }
 
-    [Fact]
-    public void LoadState_OtherVersion_Throws()
+    [Theory]
+    [InlineData(2)]
+    [InlineData(4)]  // scores scaled by half the last hour's and half the last day's volatility: rebuilt
+    public void LoadState_OtherVersion_Throws(byte version)
     {
-        using var state = new MemoryStream([2, 0, 0, 0]);
+        using var state = new MemoryStream([version, 0, 0, 0]);
 
         Assert.Throws<InvalidDataException>(() => SeriesRecommender.LoadState(state, Settings, []));
     }
