@@ -84,7 +84,8 @@ install_launchers() {
   mkdir -p "$TOOLS"
   local name
   for name in thoras kubectl-thoras; do
-    printf '#!/bin/sh\nexec dotnet "%s/src/Cli/bin/%s/net10.0/thoras.dll" "$@"\n' "$ROOT" "${CONFIGURATION:-Debug}" >"$TOOLS/$name"
+    # MALLOC_ARENA_MAX=2 unless set: glibc's per-thread malloc arenas grew the resident memory (docs/reliability.md).
+    printf '#!/bin/sh\n: "${MALLOC_ARENA_MAX:=2}"\nexport MALLOC_ARENA_MAX\nexec dotnet "%s/src/Cli/bin/%s/net10.0/thoras.dll" "$@"\n' "$ROOT" "${CONFIGURATION:-Debug}" >"$TOOLS/$name"
     chmod 0755 "$TOOLS/$name"
   done
 }
@@ -178,6 +179,8 @@ run_local() {
   esac
   install_tools
   build
+  # Two malloc arenas unless set, as the launchers and the deployed app (docs/reliability.md, "Memory over time").
+  export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
   exec dotnet src/Cli/bin/"${CONFIGURATION:-Debug}"/net10.0/thoras.dll serve "$@"
 }
 

@@ -60,7 +60,7 @@ required=(
   Kubernetes__Mode Kubernetes__ClusterUrl Kubernetes__CertificateAuthorityData Kubernetes__ManagedIdentityClientId
   Admission__PathSecret Thoras__ScalingPaused Thoras__ControlPlaneNamespace
   CollectSchedule ForecastSchedule ApplySchedule SyncSchedule HousekeepingSchedule
-  Dashboard__ClusterName Auth__TrustAppServicePrincipal
+  Dashboard__ClusterName Auth__TrustAppServicePrincipal MALLOC_ARENA_MAX
 )
 for name in "${required[@]}"; do
   grep -Eq "[\"']${name}[\"']" "$ARM" || fail "compiled template lacks app setting $name"

@@ -219,6 +219,9 @@ var tunableSettings = {
   Kubernetes__RequestBurst: string(kubernetesRequestBurst)
   Kubernetes__BudgetInstances: string(kubernetesBudgetInstances)
   Dashboard__ClusterName: dashboardClusterName
+  // Two glibc malloc arenas instead of one per thread that allocates natively (LightGbm trains natively): in a
+  // side-by-side soak, 5.7 % RSS growth over 45 minutes instead of 8.8 %, and 24 MB less (docs/reliability.md).
+  MALLOC_ARENA_MAX: '2'
   // Only behind App Service Authentication is X-MS-CLIENT-PRINCIPAL-NAME set by the platform and so trusted as the actor.
   Auth__TrustAppServicePrincipal: string(!empty(appServiceAuthClientId))
 }

@@ -15,6 +15,8 @@ WARM_UP=5
 PORT="${SOAK_PORT:-7090}"
 SANDBOX_PORT="${SOAK_SANDBOX_PORT:-7091}"
 STATE="$(mktemp -d -t thoras-soak-XXXXXX)"
+# As the product runs (the launchers, ./build.sh run, the Bicep app settings): two glibc malloc arenas, unless set.
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 OUT="$ROOT/TestResults/soak-rss.tsv"
 mkdir -p "$ROOT/TestResults"
 
