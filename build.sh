@@ -179,7 +179,7 @@ run_local() {
   esac
   install_tools
   build
-  # Two malloc arenas unless set, as the launchers and the deployed app (docs/reliability.md, "Memory over time").
+  # Two malloc arenas unless set, as the launchers and the deployed app (docs/reliability.md, "Two malloc arenas").
   export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
   exec dotnet src/Cli/bin/"${CONFIGURATION:-Debug}"/net10.0/thoras.dll serve "$@"
 }

@@ -53,8 +53,7 @@ public sealed class ForecasterStateStore : IModelStore
         ArgumentNullException.ThrowIfNull(state);
         using var buffer = new MemoryStream();
         await state.CopyToAsync(buffer, cancellationToken);
-        var row = await StoreModelAsync(targetUid, resource, buffer.ToArray(), cancellationToken);
-        await CreatingAsync(() => table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken), () => table.CreateIfNotExistsAsync(cancellationToken));
+        await SaveAllAsync(targetUid, [new SeriesState(resource, buffer.ToArray())], cancellationToken);
     }
 
     /// <summary>
