@@ -94,6 +94,38 @@ public sealed class PauseFlowTests(DashboardHost stack)
         Assert.False(status.GetProperty("paused").GetBoolean());
     }
 
+    [Fact]
+    public async Task Flyout_ClosedThenChosenAgainAtOnce_OpensAgain()
+    {
+        var page = await stack.SignedInAsync();
+        var menu = page.GetByRole(AriaRole.Button, new() { Name = "Manage Cluster" });
+        var pause = page.GetByRole(AriaRole.Menuitem, new() { Name = "Pause autonomous scaling" });
+        var flyout = page.Locator("#pause-flyout");
+
+        // The × and then the menu again, with no wait in between: the dialog's own close event comes a task later
+        // and must neither leave the choice doing nothing nor shut the flyout it reopened.
+        await menu.ClickAsync();
+        await pause.ClickAsync();
+        await Expect(flyout).ToBeVisibleAsync();
+        await flyout.GetByRole(AriaRole.Button, new() { Name = "Close" }).ClickAsync();
+        await menu.ClickAsync();
+        await pause.ClickAsync();
+        await Expect(flyout).ToBeVisibleAsync();
+        Assert.Equal("pause-reason", await FocusedIdAsync(page));
+
+        // Escape and straight back in from the keyboard.
+        await page.Keyboard.PressAsync("Escape");
+        Assert.Equal("manage-cluster-button", await FocusedIdAsync(page));
+        await page.Keyboard.PressAsync("Enter");
+        await page.Keyboard.PressAsync("Enter");
+        await Expect(flyout).ToBeVisibleAsync();
+        await page.WaitForTimeoutAsync(500);
+        await Expect(flyout).ToBeVisibleAsync();
+        await page.Keyboard.PressAsync("Escape");
+        await Expect(flyout).ToBeHiddenAsync();
+        Assert.False((await stack.GetAsync("api/system/pause")).GetProperty("paused").GetBoolean());
+    }
+
     private static Task<string> FocusedIdAsync(IPage page) => page.EvaluateAsync<string>("() => document.activeElement?.id ?? ''");
 
     private static async Task TabToAsync(IPage page, string selector)
