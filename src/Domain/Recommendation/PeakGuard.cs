@@ -7,12 +7,12 @@ namespace Thoras.Domain.Recommendation;
 public static class PeakGuard
 {
     /// <summary>
-    /// The bound never exceeds the training window's peak times this factor, 1: on spiky series a wide log-space
-    /// margin would otherwise ask for more than was ever used, and a bound above the highest block of the last 14
-    /// days is paid for on every block while only a new record could use it. A new peak raises the cap at once (and
-    /// an OOM kill raises memory through the OOM floor), so a growing workload is followed within one interval; a
-    /// buffer (<c>buffer_percentage</c>) is added after this step. 1 rather than 1.05: on all 119 development
-    /// series it lowered the slack ratio on 85 series at 1 % and 97 at 2 % for the same deficit (docs/backtest.md).
+    /// The bound never exceeds the training window's peak times this factor. At 1 it is never above the highest
+    /// block of the last 14 days: a wide log-space margin on a spiky series would otherwise ask for more than was
+    /// ever used, paid for on every block while only a new record could use it. A new peak raises the cap at once
+    /// (and an OOM kill raises memory through the OOM floor), so a growing workload is followed within one interval;
+    /// <c>buffer_percentage</c> is added after this step. 1 rather than 1.05 lowered the slack ratio on 85 of 119
+    /// development series at 1 % and 97 at 2 % for the same deficit (docs/backtest.md).
     /// </summary>
     public const double CapFactor = 1.0;
 
