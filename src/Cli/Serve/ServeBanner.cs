@@ -1,17 +1,15 @@
 namespace Thoras.Cli.Serve;
 
-/// <summary>The end of the start-up banner of <c>thoras serve</c>: the dashboard, the installed kubectl and the operator CLI.</summary>
+/// <summary>The end of the start-up banner of <c>thoras serve</c>: the installed kubectl and the operator CLI (the dashboard's URL is in the summary before it).</summary>
 public static class ServeBanner
 {
-    /// <summary>Prints where the dashboard is, how to reach kubectl and the CLI from <c>.tools/</c>, and how to stop.</summary>
-    public static void PrintTools(TextWriter stdout, Uri url, string repositoryRoot, bool verbose)
+    /// <summary>Prints how to reach kubectl and the CLI from <c>.tools/</c>, and how to stop.</summary>
+    public static void PrintTools(TextWriter stdout, string repositoryRoot, bool verbose)
     {
         ArgumentNullException.ThrowIfNull(stdout);
         var tools = Environment.GetEnvironmentVariable("THORAS_TOOLS_DIR") is { Length: > 0 } fromEnvironment
             ? fromEnvironment
             : Path.Combine(repositoryRoot, ".tools");
-        var api = url.ToString().TrimEnd('/');
-        stdout.WriteLine($"Dashboard: {api}/dashboard");
         stdout.WriteLine($"kubectl (real, v1.35) and the operator CLI are in {tools}; add it to your PATH:");
         stdout.WriteLine($"  export PATH=\"{tools}:$PATH\"");
         stdout.WriteLine("  thoras status          # or: kubectl thoras status (kubectl-thoras, a kubectl plugin)");

@@ -102,7 +102,7 @@ public static class ServeCommand
             // The operator CLI (thoras status, kubectl thoras ...) finds the app here, beside the function key.
             await File.WriteAllTextAsync(Path.Combine(state, "url"), new Uri(LocalFunctionHost.BaseAddress(app), "api").ToString(), cancellationToken);
             PrintSummary(stdout, LocalFunctionHost.BaseAddress(app), key.Value, Path.Combine(state, "function-key"), sandbox, kubeconfig);
-            ServeBanner.PrintTools(stdout, LocalFunctionHost.BaseAddress(app), root, options.Verbose);
+            ServeBanner.PrintTools(stdout, root, options.Verbose);
             using var stopMemoryLog = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var memoryLog = options.MemoryLogInterval is { } every
                 ? MemoryReport.RunAsync(loggerFactory.CreateLogger("thoras.serve.memory"), every, stopMemoryLog.Token)

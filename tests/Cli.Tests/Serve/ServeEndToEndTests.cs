@@ -78,6 +78,18 @@ public sealed class ServeEndToEndTests
         var unauthorized = await http.GetAsync(new Uri(serve.BaseAddress, "api/system/pause"));
         Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
 
+        // Every dashboard URL the banner prints is one a user can open (it once also printed <base>/dashboard: 404).
+        var dashboards = serve.Output.Split('\n')
+            .Where(line => line.StartsWith("Dashboard: ", StringComparison.Ordinal))
+            .Select(line => line["Dashboard: ".Length..].Split(' ')[0])
+            .ToList();
+        Assert.NotEmpty(dashboards);
+        foreach (var dashboard in dashboards)
+        {
+            var page = await http.GetAsync(new Uri(dashboard));
+            Assert.True(page.StatusCode == HttpStatusCode.OK, $"the banner's dashboard URL {dashboard} answered {(int)page.StatusCode}");
+        }
+
         Assert.NotEmpty(serve.ProcessesUsingState());
         int exitCode;
         try
